@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every router: errors, auth dependencies, client address, health."""

@@ -1,0 +1,1 @@
+"""Metadata database: users, sites, memberships, salts (SQLite or PostgreSQL)."""

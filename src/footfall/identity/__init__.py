@@ -1,0 +1,1 @@
+"""Cookieless visitor identity and sessionization."""

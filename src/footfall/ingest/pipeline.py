@@ -1,0 +1,286 @@
+"""The ingest pipeline: validated event → enrichment steps → visitor id → visit → buffer.
+
+Each enrichment step is a small function that fills in part of the event or says why the event
+must be dropped. The order is fixed in ENRICHMENT_STEPS; nothing reaches back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from footfall.enrich.bots import is_bot
+from footfall.enrich.channel import channel_for
+from footfall.enrich.geo import GeoLocator
+from footfall.enrich.referrer import classify_referrer, is_spam_referrer, source_from_utm
+from footfall.enrich.urls import PageUrl, parse_page_url
+from footfall.enrich.user_agent import parse_user_agent, screen_class
+from footfall.identity.salts import SaltSource
+from footfall.identity.sessions import Sessionizer
+from footfall.identity.visitor_hash import visitor_hash
+from footfall.ingest.payload import IncomingEvent
+from footfall.sites.registry import SiteInfo, SiteRegistry
+from footfall.store.records import EventRecord
+
+
+class EventSink(Protocol):
+    """Where processed events go (the buffer)."""
+
+    def add(self, event: EventRecord) -> None:
+        """Take one event."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Who sent the request: used for enrichment and hashing, never stored."""
+
+    ip: str
+    user_agent: str
+    now: datetime
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event on its way through the enrichment steps."""
+
+    incoming: IncomingEvent
+    client: Client
+    site: SiteInfo
+    record: EventRecord
+    page: PageUrl | None = None
+    source_category: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichers:
+    """The lookups enrichment steps may use."""
+
+    geo: GeoLocator
+
+
+Step = Callable[[Draft, Enrichers], str | None]
+
+
+def reject_bots(draft: Draft, _: Enrichers) -> str | None:
+    """Drop crawlers, monitors and headless browsers."""
+    return "bot" if is_bot(draft.client.user_agent) else None
+
+
+def read_page_url(draft: Draft, _: Enrichers) -> str | None:
+    """Hostname, path, UTM tags of the page."""
+    page = parse_page_url(draft.incoming.url, hash_mode=draft.incoming.hash_mode)
+    if page is None:
+        return "invalid_url"
+    draft.page = page
+    record = draft.record
+    record.hostname, record.pathname, record.url = page.hostname, page.pathname, page.url
+    record.utm_source, record.utm_medium = page.utm_source, page.utm_medium
+    record.utm_campaign, record.utm_content = page.utm_campaign, page.utm_content
+    record.utm_term = page.utm_term
+    return None
+
+
+def reject_spam_referrers(draft: Draft, _: Enrichers) -> str | None:
+    """Drop known referrer spam."""
+    referrer = draft.incoming.referrer
+    if not referrer:
+        return None
+    host = referrer.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return "spam_referrer" if is_spam_referrer(host) else None
+
+
+def read_user_agent(draft: Draft, _: Enrichers) -> str | None:
+    """Browser, OS, device class and screen size."""
+    info = parse_user_agent(draft.client.user_agent)
+    record = draft.record
+    record.browser, record.browser_version = info.browser, info.browser_version
+    record.os, record.os_version, record.device = info.os, info.os_version, info.device
+    record.screen = screen_class(draft.incoming.screen_width)
+    return None
+
+
+def locate(draft: Draft, enrichers: Enrichers) -> str | None:
+    """Country (and region and city with a city database) from the IP address."""
+    place = enrichers.geo.locate(draft.client.ip)
+    draft.record.country, draft.record.region, draft.record.city = (
+        place.country,
+        place.region,
+        place.city,
+    )
+    return None
+
+
+def classify_source(draft: Draft, _: Enrichers) -> str | None:
+    """Referrer and source: UTM source first, then a ?ref= tag, then the referrer's site."""
+    page = draft.page
+    own_host = page.hostname if page else ""
+    info = classify_referrer(draft.incoming.referrer or None, own_host)
+    record = draft.record
+    record.referrer = info.referrer
+    source, category = info.source, info.category
+    tag = (page.utm_source or page.ref) if page else ""
+    if tag:
+        source, category = source_from_utm(tag)
+    record.referrer_source = source
+    draft.source_category = category
+    return None
+
+
+def assign_channel(draft: Draft, _: Enrichers) -> str | None:
+    """Marketing channel (Organic Search, Paid Social, Email, ...)."""
+    record = draft.record
+    record.channel = channel_for(
+        source=record.referrer_source,
+        category=draft.source_category,
+        utm_medium=record.utm_medium,
+        utm_source=record.utm_source,
+        utm_campaign=record.utm_campaign,
+        paid_click_id=bool(draft.page and draft.page.paid_click),
+    )
+    return None
+
+
+ENRICHMENT_STEPS: tuple[tuple[str, Step], ...] = (
+    ("bot filter", reject_bots),
+    ("page url", read_page_url),
+    ("spam referrer filter", reject_spam_referrers),
+    ("user agent", read_user_agent),
+    ("geolocation", locate),
+    ("source", classify_source),
+    ("channel", assign_channel),
+)
+
+
+class RecentIds:
+    """Remembers recent client event ids so a resent event is counted once."""
+
+    def __init__(self, capacity: int = 200_000) -> None:
+        self.capacity = capacity
+        self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
+
+    def seen_before(self, site_id: int, event_id: str) -> bool:
+        """True when this id came before; otherwise remember it."""
+        key = (site_id, event_id)
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return True
+        self._seen[key] = None
+        if len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
+        return False
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to the events of one request."""
+
+    accepted: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+class IngestPipeline:
+    """Turns validated events into stored, sessionized records."""
+
+    def __init__(
+        self,
+        *,
+        sites: SiteRegistry,
+        enrichers: Enrichers,
+        salts: SaltSource,
+        sessionizer: Sessionizer,
+        sink: EventSink,
+        protocol: str = "footfall",
+    ) -> None:
+        self.sites = sites
+        self.enrichers = enrichers
+        self.salts = salts
+        self.sessionizer = sessionizer
+        self.sink = sink
+        self.protocol = protocol
+        self.recent_ids = RecentIds()
+        self.listeners: list[Callable[[EventRecord], None]] = []
+        self.steps = ENRICHMENT_STEPS
+
+    def process(self, incoming: IncomingEvent, client: Client, outcome: Outcome) -> None:
+        """Run one event through the pipeline for every site its domain names."""
+        targets = self.sites.resolve(incoming.domain)
+        if not targets:
+            outcome.dropped["unknown_site"] += 1
+            return
+        for site in targets:
+            reason = self._process_for_site(incoming, client, site)
+            if reason is None:
+                outcome.accepted += 1
+            else:
+                outcome.dropped[reason] += 1
+
+    def _process_for_site(
+        self, incoming: IncomingEvent, client: Client, site: SiteInfo
+    ) -> str | None:
+        if incoming.event_id and self.recent_ids.seen_before(site.id, incoming.event_id):
+            return "duplicate"
+        record = _new_record(incoming, client, site, self.protocol)
+        draft = Draft(incoming=incoming, client=client, site=site, record=record)
+        for _name, step in self.steps:
+            reason = step(draft, self.enrichers)
+            if reason is not None:
+                return reason
+        current_salt, previous_salt = self.salts.salts_at(client.now)
+        record.visitor_id = visitor_hash(current_salt, site.id, client.ip, client.user_agent)
+        previous_id = None
+        if previous_salt is not None and not self.sessionizer.is_live(
+            site.id, record.visitor_id, record.ts
+        ):
+            # Maybe a visit that began before midnight, under yesterday's salt.
+            previous_id = visitor_hash(previous_salt, site.id, client.ip, client.user_agent)
+        if not self.sessionizer.assign(record, previous_id):
+            return "no_session"
+        self.sink.add(record)
+        for listener in self.listeners:
+            listener(record)
+        return None
+
+
+def _new_record(
+    incoming: IncomingEvent, client: Client, site: SiteInfo, protocol: str
+) -> EventRecord:
+    element = incoming.element
+    revenue = incoming.revenue
+    return EventRecord(
+        site_id=site.id,
+        ts=client.now,
+        name=incoming.name,
+        event_id=_event_id(site.id, incoming.event_id),
+        props_keys=list(incoming.props),
+        props_values=list(incoming.props.values()),
+        revenue_amount=revenue.amount if revenue else None,
+        revenue_currency=revenue.currency if revenue else "",
+        scroll_depth=incoming.scroll_depth,
+        engaged_ms=incoming.engaged_ms,
+        element_tag=element.tag if element else "",
+        element_text=element.text if element else "",
+        element_selector=element.selector if element else "",
+        element_href=element.href if element else "",
+        order_id=incoming.props.get("order_id", "") if revenue else "",
+        interactive=incoming.interactive,
+        protocol=protocol,
+    )
+
+
+_random_ids = random.Random(int.from_bytes(os.urandom(16), "big"))
+
+
+def _event_id(site_id: int, client_id: str) -> int:
+    """Stable id for client-identified events (so a replay is recognizable), random otherwise."""
+    if not client_id:
+        # Unique, not secret: a seeded fast PRNG avoids a system call per event.
+        return _random_ids.getrandbits(63) or 1
+    digest = hashlib.blake2b(f"{site_id}\x00{client_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") or 1

@@ -1,0 +1,179 @@
+"""Builds, starts and stops the long-lived parts of one Footfall process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from footfall.accounts.service import TokenSettings
+from footfall.db.engine import make_engine, make_session_factory
+from footfall.db.migrate import upgrade_to_head_async
+from footfall.enrich.geo import GeoLocator
+from footfall.identity.salts import SaltStore
+from footfall.identity.sessions import Sessionizer
+from footfall.ingest.pipeline import Enrichers, IngestPipeline
+from footfall.query.dialect import DUCKDB
+from footfall.query.engine import QueryEngine
+from footfall.settings import Settings
+from footfall.sites.registry import SiteInfo, SiteRegistry
+from footfall.sites.service import all_sites
+from footfall.store.buffer import EventBuffer
+from footfall.store.duckdb_store import DuckDBEventStore
+
+log = logging.getLogger("footfall")
+
+
+def load_secret_key(settings: Settings) -> str:
+    """FOOTFALL_SECRET_KEY, or a key generated once and kept (mode 0600) in the data dir."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def utcnow() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    """Everything a request handler may need, created once per process."""
+
+    settings: Settings
+    secret_key: str
+    engine: AsyncEngine
+    db: async_sessionmaker[AsyncSession]
+    store: DuckDBEventStore
+    sites: SiteRegistry
+    salts: SaltStore
+    sessionizer: Sessionizer
+    buffer: EventBuffer
+    pipeline: IngestPipeline
+    queries: QueryEngine
+    clock: Callable[[], datetime] = utcnow
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def tokens(self) -> TokenSettings:
+        """Secrets and lifetimes for access and refresh tokens."""
+        return TokenSettings(
+            secret=self.secret_key,
+            access_ttl_s=self.settings.access_token_ttl_s,
+            refresh_ttl_s=self.settings.refresh_token_ttl_s,
+        )
+
+    @classmethod
+    async def start(
+        cls,
+        settings: Settings,
+        *,
+        background: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> Runtime:
+        """Open stores, migrate, load caches and start the background loops."""
+        await asyncio.to_thread(Path(settings.data_dir).mkdir, parents=True, exist_ok=True)
+        await upgrade_to_head_async(settings.metadata_url)
+        engine = make_engine(settings.metadata_url)
+        db = make_session_factory(engine)
+        store = await asyncio.to_thread(
+            DuckDBEventStore,
+            settings.events_path,
+            threads=settings.duckdb_threads,
+            memory_limit=settings.duckdb_memory_limit,
+        )
+        sites = SiteRegistry()
+        salts = SaltStore(db)
+        sessionizer = Sessionizer(timedelta(seconds=settings.session_timeout_s))
+        buffer = EventBuffer(
+            store,
+            sessionizer.take_changed,
+            interval_s=settings.flush_interval_s,
+            max_events=settings.flush_max_events,
+        )
+        pipeline = IngestPipeline(
+            sites=sites,
+            enrichers=Enrichers(geo=GeoLocator(settings.geoip_city_db)),
+            salts=salts,
+            sessionizer=sessionizer,
+            sink=buffer,
+        )
+        runtime = cls(
+            settings=settings,
+            secret_key=load_secret_key(settings),
+            engine=engine,
+            db=db,
+            store=store,
+            sites=sites,
+            salts=salts,
+            sessionizer=sessionizer,
+            buffer=buffer,
+            pipeline=pipeline,
+            queries=QueryEngine(store, DUCKDB, clock),
+            clock=clock,
+        )
+        await runtime.reload_sites()
+        await salts.refresh(runtime.clock())
+        if background:
+            runtime._spawn("flusher", buffer.run)
+            runtime._spawn("sessions", runtime._expire_sessions_loop)
+            runtime._spawn("salts", runtime._salt_loop)
+            runtime._spawn("sites", runtime._site_reload_loop)
+        return runtime
+
+    async def stop(self) -> None:
+        """Stop loops, write every buffered event and close the stores."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.buffer.close()
+        await asyncio.to_thread(self.store.close)
+        await self.engine.dispose()
+
+    async def reload_sites(self) -> None:
+        """Refresh the ingest site registry from the metadata database."""
+        async with self.db() as session:
+            rows = await all_sites(session)
+        self.sites.replace_all(SiteInfo(s.id, s.domain, s.timezone) for s in rows)
+
+    def _spawn(self, name: str, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self._tasks.append(asyncio.create_task(loop(), name=f"footfall-{name}"))
+
+    async def _every(self, seconds: float, action: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await action()
+            except Exception:
+                log.exception("background job failed")
+
+    async def _expire_sessions_loop(self) -> None:
+        async def expire() -> None:
+            self.sessionizer.expire(self.clock())
+
+        await self._every(30, expire)
+
+    async def _salt_loop(self) -> None:
+        await self._every(600, lambda: self.salts.refresh(self.clock()))
+
+    async def _site_reload_loop(self) -> None:
+        await self._every(60, self.reload_sites)

@@ -1,0 +1,86 @@
+"""Runtime settings, read from FOOTFALL_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Settings(BaseSettings):
+    """All knobs of one Footfall process; profiles are chosen here, never in code."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FOOTFALL_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Path("./data")
+    base_url: str | None = None
+    secret_key: str | None = None
+    database_url: str | None = None
+    log_level: str = "info"
+
+    registration_open: bool = True
+    trusted_proxies: str = "127.0.0.0/8,::1/128"
+
+    access_token_ttl_s: int = Field(default=900, ge=30)
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+    cookie_secure: bool = False
+
+    flush_interval_s: float = Field(default=1.0, gt=0, le=60)
+    flush_max_events: int = Field(default=20_000, ge=1)
+    session_timeout_s: int = Field(default=30 * 60, ge=60)
+    duckdb_threads: int = Field(default=2, ge=1)
+    duckdb_memory_limit: str = "1GB"
+
+    geoip_city_db: Path | None = None
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_data_dir(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        """The parsed FOOTFALL_TRUSTED_PROXIES list."""
+        items = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+
+    @property
+    def metadata_url(self) -> str:
+        """SQLAlchemy URL of the metadata database (SQLite under the data dir by default)."""
+        if self.database_url:
+            return _async_driver_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'footfall.sqlite3').resolve()}"
+
+    @property
+    def events_path(self) -> Path:
+        """Path of the embedded DuckDB event store."""
+        return self.data_dir / "events.duckdb"
+
+    @property
+    def public_url(self) -> str:
+        """The address users and tracker snippets reach this server at."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+
+def _async_driver_url(url: str) -> str:
+    """Map plain database URLs onto the async drivers SQLAlchemy needs."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url

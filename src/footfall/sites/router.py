@@ -1,0 +1,120 @@
+"""HTTP routes for sites and their members."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Response, status
+
+from footfall.api.deps import DbDep, RuntimeDep, UserDep
+from footfall.runtime import Runtime
+from footfall.sites import service
+from footfall.sites.models import Role, Site
+from footfall.sites.registry import SiteInfo
+from footfall.sites.schemas import MemberAdd, MemberOut, SiteCreate, SiteOut, SiteUpdate
+from footfall.sites.snippet import tracker_snippet
+
+router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
+
+
+def _site_out(runtime: Runtime, site: Site, role: Role) -> SiteOut:
+    return SiteOut(
+        id=site.id,
+        domain=site.domain,
+        name=site.name,
+        timezone=site.timezone,
+        role=role,
+        snippet=tracker_snippet(runtime.settings.public_url, site.domain),
+        created_at=site.created_at,
+    )
+
+
+def _publish(runtime: Runtime, site: Site) -> None:
+    runtime.sites.put(SiteInfo(site.id, site.domain, site.timezone))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SiteOut)
+async def create_site(body: SiteCreate, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteOut:
+    """Add a site; the caller becomes its owner."""
+    site = await service.create_site(
+        db, user, domain=body.domain, name=body.name, timezone=body.timezone
+    )
+    await db.commit()
+    _publish(runtime, site)
+    return _site_out(runtime, site, Role.OWNER)
+
+
+@router.get("", response_model=list[SiteOut])
+async def list_sites(user: UserDep, runtime: RuntimeDep, db: DbDep) -> list[SiteOut]:
+    """The sites the caller is a member of."""
+    return [_site_out(runtime, site, role) for site, role in await service.list_sites(db, user)]
+
+
+@router.get("/{site_id}", response_model=SiteOut)
+async def get_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteOut:
+    """One site."""
+    site, role = await service.site_for_member(db, user, site_id)
+    return _site_out(runtime, site, role)
+
+
+@router.patch("/{site_id}", response_model=SiteOut)
+async def update_site(
+    site_id: int, body: SiteUpdate, user: UserDep, runtime: RuntimeDep, db: DbDep
+) -> SiteOut:
+    """Change a site's domain, name or timezone (owners and admins)."""
+    site, role = await service.site_for_member(db, user, site_id, manage=True)
+    await service.update_site(db, site, domain=body.domain, name=body.name, timezone=body.timezone)
+    await db.commit()
+    _publish(runtime, site)
+    return _site_out(runtime, site, role)
+
+
+@router.delete("/{site_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> Response:
+    """Delete a site and all its data (owners and admins)."""
+    site, _ = await service.site_for_member(db, user, site_id, manage=True)
+    await service.delete_site(db, site)
+    await db.commit()
+    runtime.sites.remove(site_id)
+    await asyncio.to_thread(runtime.store.delete_site, site_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{site_id}/members", response_model=list[MemberOut])
+async def list_members(site_id: int, user: UserDep, db: DbDep) -> list[MemberOut]:
+    """Everyone with access to the site."""
+    await service.site_for_member(db, user, site_id)
+    return [
+        MemberOut(
+            user_id=m.user_id,
+            email=u.email,
+            name=u.name,
+            role=Role(m.role),
+            created_at=m.created_at,
+        )
+        for m, u in await service.list_members(db, site_id)
+    ]
+
+
+@router.post("/{site_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut)
+async def add_member(site_id: int, body: MemberAdd, user: UserDep, db: DbDep) -> MemberOut:
+    """Give an existing user a role on the site (owners and admins)."""
+    site, role = await service.site_for_member(db, user, site_id, manage=True)
+    membership, member = await service.add_member(db, site, role, email=body.email, role=body.role)
+    await db.commit()
+    return MemberOut(
+        user_id=member.id,
+        email=member.email,
+        name=member.name,
+        role=Role(membership.role),
+        created_at=membership.created_at,
+    )
+
+
+@router.delete("/{site_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_member(site_id: int, user_id: int, user: UserDep, db: DbDep) -> Response:
+    """Remove a member (managers remove others; anyone may leave)."""
+    site, role = await service.site_for_member(db, user, site_id)
+    await service.remove_member(db, site, user, role, user_id)
+    await db.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,32 @@
+"""What every event store offers the pipeline and the query engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from footfall.store.records import EventRecord, SessionRecord
+
+
+class EventStore(Protocol):
+    """A columnar store of events and sessions; all methods block (run them in threads)."""
+
+    dialect: str
+
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        """Append events and upsert sessions, atomically."""
+        ...
+
+    def query(
+        self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run a read-only query and return all rows."""
+        ...
+
+    def delete_site(self, site_id: int) -> None:
+        """Remove all data of one site."""
+        ...
+
+    def close(self) -> None:
+        """Flush internal state and release resources."""
+        ...

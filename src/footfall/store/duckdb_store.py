@@ -1,0 +1,123 @@
+"""The embedded event store: one DuckDB file, one writer, many concurrent readers."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from footfall.store.arrow import events_table, sessions_table
+from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.schema import EVENT_COLUMNS, SESSION_COLUMN_NAMES, SESSION_COLUMNS, Column
+
+SCHEMA_VERSION = 1
+
+
+def _create_table(name: str, columns: Sequence[Column], extra: str = "") -> str:
+    body = ",\n  ".join(f'"{c.name}" {c.duckdb}' for c in columns)
+    return f"CREATE TABLE IF NOT EXISTS {name} (\n  {body}{extra}\n)"
+
+
+DDL = (
+    _create_table("events", EVENT_COLUMNS),
+    _create_table("sessions", SESSION_COLUMNS, ",\n  PRIMARY KEY (site_id, session_id)"),
+    "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+)
+
+_UPDATABLE = [name for name in SESSION_COLUMN_NAMES if name not in ("site_id", "session_id")]
+_UPSERT_SESSIONS = (
+    "INSERT INTO sessions SELECT * FROM incoming_sessions "
+    "ON CONFLICT (site_id, session_id) DO UPDATE SET "
+    + ", ".join(f'"{name}" = excluded."{name}"' for name in _UPDATABLE)
+    # Late, out-of-order flushes of an older version never overwrite a newer one.
+    + " WHERE excluded.version >= sessions.version"
+)
+
+
+class DuckDBEventStore:
+    """Events and sessions in an embedded DuckDB database."""
+
+    dialect = "duckdb"
+
+    def __init__(self, path: Path | str, *, threads: int = 2, memory_limit: str = "1GB") -> None:
+        self.path = str(path)
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "threads": threads,
+            "memory_limit": memory_limit,
+        }
+        self._con = duckdb.connect(self.path, config=config)
+        self._con.execute("SET TimeZone = 'UTC'")
+        for statement in DDL:
+            self._con.execute(statement)
+        self._con.execute(
+            "INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+        self._write_lock = threading.Lock()
+        self._readers: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        """Append events and upsert sessions in one transaction (blocking; run in a thread)."""
+        if not events and not sessions:
+            return
+        with self._write_lock:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if events:
+                    con.register("incoming_events", events_table(events))
+                    con.execute("INSERT INTO events SELECT * FROM incoming_events")
+                    con.unregister("incoming_events")
+                if sessions:
+                    con.register("incoming_sessions", sessions_table(sessions))
+                    con.execute(_UPSERT_SESSIONS)
+                    con.unregister("incoming_sessions")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            cursor = self._readers.get_nowait()
+        except queue.Empty:
+            cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            self._readers.put(cursor)
+
+    def query(
+        self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run a read query (blocking; safe from many threads at once)."""
+        with self._reader() as cursor:
+            bound = dict(params) if isinstance(params, Mapping) else list(params)
+            return cursor.execute(sql, bound).fetchall()
+
+    def delete_site(self, site_id: int) -> None:
+        """Remove every event and session of a site."""
+        with self._write_lock:
+            self._con.execute("DELETE FROM events WHERE site_id = ?", [site_id])
+            self._con.execute("DELETE FROM sessions WHERE site_id = ?", [site_id])
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file."""
+        with self._write_lock:
+            self._con.execute("CHECKPOINT")
+
+    def close(self) -> None:
+        """Checkpoint and close every connection."""
+        with self._write_lock:
+            while True:
+                try:
+                    self._readers.get_nowait().close()
+                except queue.Empty:
+                    break
+            self._con.execute("CHECKPOINT")
+            self._con.close()

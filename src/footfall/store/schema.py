@@ -1,0 +1,119 @@
+"""Column layout of the `events` and `sessions` tables, shared by every event store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its name and its type in each SQL dialect."""
+
+    name: str
+    duckdb: str
+    clickhouse: str
+
+    @property
+    def kind(self) -> str:
+        """The storage-neutral kind of the column, from its DuckDB type."""
+        return _KINDS.get(self.duckdb, "string")
+
+
+_KINDS = {
+    "UINTEGER": "uint32",
+    "UBIGINT": "uint64",
+    "UTINYINT": "uint8",
+    "TIMESTAMP": "timestamp",
+    "VARCHAR[]": "string_list",
+    "DECIMAL(18,4)": "decimal",
+    "BOOLEAN": "bool",
+}
+
+
+def _s(name: str) -> Column:
+    return Column(name, "VARCHAR", "String")
+
+
+def _lc(name: str) -> Column:
+    return Column(name, "VARCHAR", "LowCardinality(String)")
+
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("ts", "TIMESTAMP", "DateTime64(3)"),
+    _lc("name"),
+    Column("event_id", "UBIGINT", "UInt64"),
+    _lc("hostname"),
+    _s("pathname"),
+    _s("url"),
+    _s("referrer"),
+    _lc("referrer_source"),
+    _lc("channel"),
+    _s("utm_source"),
+    _s("utm_medium"),
+    _s("utm_campaign"),
+    _s("utm_content"),
+    _s("utm_term"),
+    Column("visitor_id", "UBIGINT", "UInt64"),
+    Column("session_id", "UBIGINT", "UInt64"),
+    _s("entry_page"),
+    _lc("country"),
+    _lc("region"),
+    _lc("city"),
+    _lc("browser"),
+    _lc("browser_version"),
+    _lc("os"),
+    _lc("os_version"),
+    _lc("device"),
+    _lc("screen"),
+    Column("props_keys", "VARCHAR[]", "Array(String)"),
+    Column("props_values", "VARCHAR[]", "Array(String)"),
+    Column("revenue_amount", "DECIMAL(18,4)", "Nullable(Decimal(18,4))"),
+    _lc("revenue_currency"),
+    Column("scroll_depth", "UTINYINT", "Nullable(UInt8)"),
+    Column("engaged_ms", "UINTEGER", "UInt32"),
+    _lc("element_tag"),
+    _s("element_text"),
+    _s("element_selector"),
+    _s("element_href"),
+    _s("order_id"),
+    Column("interactive", "BOOLEAN", "UInt8"),
+    _lc("protocol"),
+)
+
+SESSION_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("session_id", "UBIGINT", "UInt64"),
+    Column("visitor_id", "UBIGINT", "UInt64"),
+    Column("start", "TIMESTAMP", "DateTime64(3)"),
+    Column("end", "TIMESTAMP", "DateTime64(3)"),
+    Column("duration_s", "UINTEGER", "UInt32"),
+    Column("pageviews", "UINTEGER", "UInt32"),
+    Column("events", "UINTEGER", "UInt32"),
+    Column("interactive_events", "UINTEGER", "UInt32"),
+    Column("is_bounce", "BOOLEAN", "UInt8"),
+    _s("entry_page"),
+    _s("exit_page"),
+    _lc("hostname"),
+    _s("referrer"),
+    _lc("referrer_source"),
+    _lc("channel"),
+    _s("utm_source"),
+    _s("utm_medium"),
+    _s("utm_campaign"),
+    _s("utm_content"),
+    _s("utm_term"),
+    _lc("country"),
+    _lc("region"),
+    _lc("city"),
+    _lc("browser"),
+    _lc("browser_version"),
+    _lc("os"),
+    _lc("os_version"),
+    _lc("device"),
+    _lc("screen"),
+    Column("version", "UBIGINT", "UInt64"),
+)
+
+EVENT_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
+SESSION_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in SESSION_COLUMNS)

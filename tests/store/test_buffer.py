@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from footfall.store.buffer import EventBuffer
+from footfall.store.records import EventRecord, SessionRecord
+
+T0 = datetime(2025, 6, 10, tzinfo=UTC)
+
+
+class FlakyStore:
+    """Records writes; fails the first `failures` attempts like an unreachable store."""
+
+    dialect = "duckdb"
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.events: list[EventRecord] = []
+        self.sessions: list[SessionRecord] = []
+        self.batches: list[int] = []
+
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("store unavailable")
+        self.events.extend(events)
+        self.sessions.extend(sessions)
+        self.batches.append(len(events))
+
+    def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        return []
+
+    def delete_site(self, site_id: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def event(i: int) -> EventRecord:
+    return EventRecord(site_id=1, ts=T0, name="pageview", event_id=i)
+
+
+def session(version: int) -> SessionRecord:
+    return SessionRecord(site_id=1, session_id=1, visitor_id=1, start=T0, end=T0, version=version)
+
+
+async def test_flush_writes_events_and_changed_sessions() -> None:
+    store = FlakyStore()
+    changed = [[session(1)], []]
+    buffer = EventBuffer(store, lambda: changed.pop(0) if changed else [])
+    for i in range(3):
+        buffer.add(event(i))
+    assert await buffer.flush() == 3
+    assert [e.event_id for e in store.events] == [0, 1, 2]
+    assert len(store.sessions) == 1
+    assert buffer.pending == 0
+
+
+async def test_failed_write_keeps_the_batch_and_newest_sessions() -> None:
+    store = FlakyStore(failures=1)
+    changed = [[session(1)], [session(2)]]
+    buffer = EventBuffer(store, lambda: changed.pop(0) if changed else [])
+    buffer.add(event(1))
+    with pytest.raises(OSError, match="unavailable"):
+        await buffer.flush()
+    assert buffer.pending == 1
+    buffer.add(event(2))
+    assert await buffer.flush() == 2
+    assert [e.event_id for e in store.events] == [1, 2]
+    assert [s.version for s in store.sessions] == [2]
+
+
+async def test_run_loop_flushes_periodically_and_close_flushes_the_rest() -> None:
+    store = FlakyStore()
+    buffer = EventBuffer(store, list, interval_s=0.01, max_events=1000)
+    task = asyncio.create_task(buffer.run())
+    buffer.add(event(1))
+    for _ in range(200):
+        if store.events:
+            break
+        await asyncio.sleep(0.01)
+    assert len(store.events) == 1
+    buffer.add(event(2))
+    await buffer.close()
+    await asyncio.wait_for(task, 1)
+    assert len(store.events) == 2
+
+
+async def test_full_buffer_wakes_the_flusher() -> None:
+    store = FlakyStore()
+    buffer = EventBuffer(store, list, interval_s=60, max_events=5, max_pending=8)
+    task = asyncio.create_task(buffer.run())
+    for i in range(5):
+        buffer.add(event(i))
+    for _ in range(200):
+        if store.events:
+            break
+        await asyncio.sleep(0.01)
+    assert store.batches == [5]
+    for i in range(8):
+        buffer.add(event(i))
+    assert buffer.is_full
+    await buffer.close()
+    await asyncio.wait_for(task, 1)

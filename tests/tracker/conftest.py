@@ -12,27 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.browser import DESKTOP_UA, VIEWPORT, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER_JS = ROOT / "src" / "footfall" / "static" / "js" / "footfall.js"
 PAGES = Path(__file__).resolve().parent / "pages"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
-VIEWPORT = {"width": 1280, "height": 720}
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -195,12 +181,8 @@ def server() -> Iterator[CaptureServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from footfall.store.duckdb_store import DuckDBEventStore
 
 DOMAIN = "query.bench.footfall.dev"
 TIMEZONE = "Europe/Berlin"
+DATA_FORMAT = 2  # 2: visitor salts rotate at the site's local midnight
 TARGET_QUERY_P50_MS = 50.0
 TARGET_DASHBOARD_P95_MS = 500.0
 
@@ -117,7 +118,8 @@ def _ms(values: Sequence[float], p: float) -> float:
 
 def _generate(settings: Settings, events: int, days: int) -> None:
     marker = settings.data_dir / "bench-query.json"
-    wanted = {"events": events, "days": days, "domain": DOMAIN}
+    # Bump DATA_FORMAT when generated data changes meaning (e.g. how visitors are salted).
+    wanted = {"events": events, "days": days, "domain": DOMAIN, "format": DATA_FORMAT}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Reusing generated data in {settings.data_dir}")
         return

@@ -24,6 +24,8 @@ from footfall.identity.sessions import Sessionizer
 from footfall.ingest.pipeline import Enrichers, IngestPipeline
 from footfall.query.dialect import DUCKDB
 from footfall.query.engine import QueryEngine
+from footfall.query.rollup_builder import BuildReport, RollupBuilder
+from footfall.query.rollup_reader import RollupReader
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.sites.service import all_sites
@@ -67,6 +69,7 @@ class Runtime:
     buffer: EventBuffer
     pipeline: IngestPipeline
     queries: QueryEngine
+    rollup_builder: RollupBuilder
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -125,7 +128,10 @@ class Runtime:
             sessionizer=sessionizer,
             buffer=buffer,
             pipeline=pipeline,
-            queries=QueryEngine(store, DUCKDB, clock),
+            queries=QueryEngine(store, DUCKDB, clock, rollups=RollupReader(store, DUCKDB)),
+            rollup_builder=RollupBuilder(
+                store, DUCKDB, timedelta(seconds=settings.session_timeout_s)
+            ),
             clock=clock,
         )
         await runtime.reload_sites()
@@ -135,6 +141,7 @@ class Runtime:
             runtime._spawn("sessions", runtime._expire_sessions_loop)
             runtime._spawn("salts", runtime._salt_loop)
             runtime._spawn("sites", runtime._site_reload_loop)
+            runtime._spawn("rollups", runtime._rollup_loop)
         return runtime
 
     async def stop(self) -> None:
@@ -177,3 +184,19 @@ class Runtime:
 
     async def _site_reload_loop(self) -> None:
         await self._every(60, self.reload_sites)
+
+    async def build_rollups(self, budget: int = 3) -> None:
+        """One pass of rollup maintenance over every site (off the event loop)."""
+        sites = self.sites.all()
+        report = await asyncio.to_thread(self.rollup_builder.run, sites, self.clock(), budget)
+        if report.built or report.dropped:
+            log.info("rollups: %d days built, %d dropped, %d waiting", *report_fields(report))
+
+    async def _rollup_loop(self) -> None:
+        await asyncio.sleep(5)
+        await self._every(60, self.build_rollups)
+
+
+def report_fields(report: BuildReport) -> tuple[int, int, int]:
+    """The counts of a rollup pass, for logging."""
+    return report.built, report.dropped, report.pending

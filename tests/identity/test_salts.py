@@ -28,11 +28,15 @@ def test_pick_salts_survives_clock_jumps() -> None:
 def test_derived_salts_are_stable_and_differ_per_day() -> None:
     salts = DerivedSalts(7)
     noon = datetime(2025, 1, 2, 12, tzinfo=UTC)
-    current, previous = salts.salts_at(noon)
-    assert salts.salts_at(noon) == (current, previous)
+    current, previous = salts.salts_at(noon, "UTC")
+    assert salts.salts_at(noon, "UTC") == (current, previous)
     assert current != previous
     assert previous == salts.salt_for(date(2025, 1, 1))
-    assert DerivedSalts(8).salts_at(noon) != (current, previous)
+    assert DerivedSalts(8).salts_at(noon, "UTC") != (current, previous)
+    # 23:30 UTC on 2 January is already 3 January in Tokyo.
+    late = datetime(2025, 1, 2, 23, 30, tzinfo=UTC)
+    assert salts.salts_at(late, "Asia/Tokyo")[0] == salts.salt_for(date(2025, 1, 3))
+    assert salts.salts_at(late, "America/New_York")[0] == salts.salt_for(date(2025, 1, 2))
 
 
 @pytest.fixture
@@ -43,24 +47,31 @@ async def sessions(settings: Settings) -> async_sessionmaker[AsyncSession]:
     await engine.dispose()
 
 
-async def test_rotation_creates_ahead_and_deletes_after_two_days(
+async def test_rotation_covers_every_timezone_and_deletes_old_salts(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     store = SaltStore(sessions)
     day1 = datetime(2025, 3, 1, 9, tzinfo=UTC)
     await store.refresh(day1)
-    assert store.known_days() == [date(2025, 3, 1), date(2025, 3, 2)]
-    first_salt, _ = store.salts_at(day1)
+    assert store.known_days() == [date(2025, 2, 27) + timedelta(days=i) for i in range(5)]
+    # Every timezone finds its local date and the one before.
+    for zone in ("Pacific/Kiritimati", "UTC", "Pacific/Pago_Pago", "Asia/Kathmandu"):
+        current, previous = store.salts_at(day1, zone)
+        assert previous is not None
+        assert current != previous
+    berlin_first, _ = store.salts_at(day1, "Europe/Berlin")
 
-    # Just after midnight the pre-created salt is used and yesterday's is still there.
-    day2 = datetime(2025, 3, 2, 0, 1, tzinfo=UTC)
-    current, previous = store.salts_at(day2)
-    assert previous == first_salt
-    assert current != first_salt
+    # The next local day uses the pre-created salt and still sees yesterday's.
+    day2 = datetime(2025, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 March in Berlin
+    current, previous = store.salts_at(day2, "Europe/Berlin")
+    assert previous == berlin_first
+    assert current != berlin_first
 
-    await store.refresh(day2 + timedelta(days=1))
-    assert store.known_days() == [date(2025, 3, 2), date(2025, 3, 3), date(2025, 3, 4)]
-    assert first_salt not in {store.salts_at(day2 + timedelta(days=1))[0]}
+    later = day1 + timedelta(days=3)
+    await store.refresh(later)
+    assert min(store.known_days()) == date(2025, 3, 2)
+    assert max(store.known_days()) == date(2025, 3, 6)
+    assert berlin_first not in {store.salts_at(later, z)[0] for z in ("UTC", "Asia/Tokyo")}
 
 
 async def test_salts_survive_a_restart(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -69,4 +80,4 @@ async def test_salts_survive_a_restart(sessions: async_sessionmaker[AsyncSession
     await first.refresh(moment)
     second = SaltStore(sessions)
     await second.refresh(moment)
-    assert first.salts_at(moment) == second.salts_at(moment)
+    assert first.salts_at(moment, "UTC") == second.salts_at(moment, "UTC")

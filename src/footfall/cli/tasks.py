@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,8 @@ from footfall.db.engine import make_engine, make_session_factory
 from footfall.db.migrate import upgrade_to_head_async
 from footfall.demo.load import load_traffic
 from footfall.errors import ApiError, NotFound
+from footfall.query.dialect import DUCKDB
+from footfall.query.rollup_builder import RollupBuilder
 from footfall.settings import Settings
 from footfall.sites.domains import normalize_domain
 from footfall.sites.models import Site
@@ -146,6 +149,10 @@ async def fill_demo(
             result = await asyncio.to_thread(
                 load_traffic, store, info, events=events, days=days, seed=seed, progress=advance
             )
+            rollups = bar.add_task("Building daily rollups", total=days)
+            builder = RollupBuilder(store, DUCKDB, timedelta(seconds=settings.session_timeout_s))
+            await asyncio.to_thread(builder.run, [info], datetime.now(UTC), days + 1)
+            bar.update(rollups, completed=days)
     finally:
         store.close()
     return DemoResult(info.id, result.events, result.sessions, result.seconds, created_owner)

@@ -1,16 +1,25 @@
-"""Daily salts: one per UTC day, persisted, the previous day's kept for midnight-crossing visits.
+"""Daily salts, rotated at each site's local midnight, persisted, and deleted after use.
 
-The hot path reads salts from memory only; `SaltStore.refresh` (at start-up and hourly) makes sure
-today's and tomorrow's salts exist and deletes those older than yesterday, so a salt lives at most
-48 hours after its day ends and the visitor hash becomes unlinkable.
+A visitor is hashed with the salt of the site's *local* date, so a visitor id never spans two of
+the site's days: "visitors today" means the site's today, and daily counts add up exactly (the
+rollups rely on it). The previous day's salt is still consulted to continue a visit that crosses
+midnight.
+
+Salts are keyed by calendar date. At any moment local dates in use range from UTC yesterday to
+UTC tomorrow, so `SaltStore.refresh` (start-up and every 10 minutes) keeps salts from UTC
+today - 2 to today + 2 and deletes older ones: a salt is gone at most 36 hours after its day has
+ended in the last timezone, and the hashes it made become unlinkable. The hot path reads salts
+from memory only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -20,11 +29,21 @@ from footfall.identity.models import Salt
 
 
 class SaltSource(Protocol):
-    """Gives the salts to hash a visitor with at a given moment."""
+    """Gives the salts to hash a visitor with at a given moment, in a site's timezone."""
 
-    def salts_at(self, now: datetime) -> tuple[bytes, bytes | None]:
-        """(salt of now's UTC day, salt of the day before or None)."""
+    def salts_at(self, now: datetime, timezone: str) -> tuple[bytes, bytes | None]:
+        """(salt of now's local date, salt of the local date before, or None)."""
         ...
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_date(now: datetime, timezone: str) -> date:
+    """The calendar date of `now` in `timezone`."""
+    return now.astimezone(_zone(timezone)).date()
 
 
 def pick_salts(salts: dict[date, bytes], day: date) -> tuple[bytes, bytes | None]:
@@ -49,19 +68,20 @@ class SaltStore:
         self._sessions = sessions
         self._salts: dict[date, bytes] = {}
 
-    def salts_at(self, now: datetime) -> tuple[bytes, bytes | None]:
-        """(salt of now's UTC day, salt of the day before or None)."""
-        return pick_salts(self._salts, now.date())
+    def salts_at(self, now: datetime, timezone: str) -> tuple[bytes, bytes | None]:
+        """(salt of now's local date, salt of the local date before, or None)."""
+        return pick_salts(self._salts, local_date(now, timezone))
 
     async def refresh(self, now: datetime) -> None:
-        """Create today's and tomorrow's salts if missing, drop expired ones, reload."""
-        today = now.date()
+        """Create the salts of every local date in use soon, drop expired ones, reload."""
+        today = now.astimezone(UTC).date()
         async with self._sessions() as db:
             existing = {row.day for row in (await db.scalars(select(Salt))).all()}
-            for day in (today, today + timedelta(days=1)):
+            for offset in range(-2, 3):
+                day = today + timedelta(days=offset)
                 if day not in existing:
                     db.add(Salt(day=day, value=secrets.token_bytes(32)))
-            await db.execute(delete(Salt).where(Salt.day < today - timedelta(days=1)))
+            await db.execute(delete(Salt).where(Salt.day < today - timedelta(days=2)))
             try:
                 await db.commit()
             except IntegrityError:  # another instance created the same day first
@@ -91,7 +111,7 @@ class DerivedSalts:
             self._cache[day] = salt
         return salt
 
-    def salts_at(self, now: datetime) -> tuple[bytes, bytes | None]:
-        """(salt of now's UTC day, salt of the day before)."""
-        day = now.date()
+    def salts_at(self, now: datetime, timezone: str) -> tuple[bytes, bytes | None]:
+        """(salt of now's local date, salt of the local date before)."""
+        day = local_date(now, timezone)
         return self.salt_for(day), self.salt_for(day - timedelta(days=1))

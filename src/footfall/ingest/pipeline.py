@@ -232,7 +232,7 @@ class IngestPipeline:
             reason = step(draft, self.enrichers)
             if reason is not None:
                 return reason
-        current_salt, previous_salt = self.salts.salts_at(client.now)
+        current_salt, previous_salt = self.salts.salts_at(client.now, site.timezone)
         record.visitor_id = visitor_hash(current_salt, site.id, client.ip, client.user_agent)
         previous_id = None
         if previous_salt is not None and not self.sessionizer.is_live(

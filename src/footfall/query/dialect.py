@@ -39,6 +39,10 @@ class Dialect:
         """A named parameter reference."""
         return f"${name}"
 
+    def quote(self, name: str) -> str:
+        """An identifier quoted (for column names that are keywords, like `end`)."""
+        return f'"{name}"'
+
     def count_distinct(self, expr: str) -> str:
         """Exact number of distinct values."""
         return f"count(DISTINCT {expr})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -36,6 +36,7 @@ from footfall.query.plan import (
     split_by_side,
     uses_event_scope,
 )
+from footfall.query.rollup_reader import RollupReader
 from footfall.sites.registry import SiteInfo
 from footfall.store.base import EventStore
 
@@ -71,10 +72,12 @@ class QueryEngine:
         store: EventStore,
         dialect: Dialect,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rollups: RollupReader | None = None,
     ) -> None:
         self.store = store
         self.dialect = dialect
         self.clock = clock
+        self.rollups = rollups
 
     async def run(self, query: ParsedQuery, site: SiteInfo) -> dict[str, Any]:
         """The full API response for a query on a site."""
@@ -82,7 +85,7 @@ class QueryEngine:
         timezone = _timezone(query.timezone or site.timezone)
         current = await self._resolve_range(query, timezone)
         self._check_buckets(query, current)
-        execution = await self.execute(query, current)
+        execution = await self.execute(query, current, site=site)
         response: dict[str, Any] = {
             "results": [self._format_row(query, row) for row in execution.rows],
             "meta": {
@@ -97,7 +100,7 @@ class QueryEngine:
         if query.compare is not None:
             previous = self._comparison_range(query, current)
             self._check_buckets(query, previous)
-            compared = await self._compare(query, execution, previous)
+            compared = await self._compare(query, execution, previous, site)
             response["comparison"] = {
                 "date_range": _range_json(previous),
                 "results": [self._format_row(query, row) for row in compared.rows],
@@ -159,52 +162,65 @@ class QueryEngine:
         query: ParsedQuery,
         date_range: DateRange,
         key_filter: Sequence[Key] | None = None,
+        site: SiteInfo | None = None,
     ) -> Execution:
         """Rows of one date range (restricted to `key_filter` groups when given)."""
         builder = SqlBuilder(self.dialect, query, self._window(date_range))
         by_side = split_by_side(query)
         series = _is_time_series(query)
         primary = self._primary_side(query, by_side)
-        paginate = key_filter is None and not series
+        paginate = key_filter is None and not series and bool(query.dimensions)
         started = time.perf_counter()
 
-        primary_query = SideQuery(primary, by_side[primary])
-        builder.build(primary_query, paginate=paginate, key_filter=key_filter)
-        primary_rows = await self._run(primary_query)
-        total_rows = (
-            int(primary_rows[0][-1]) if primary_rows and paginate and query.dimensions else 0
+        primary_rows, total_rows, paged = await self._side_rows(
+            query,
+            primary,
+            by_side[primary],
+            date_range,
+            builder,
+            site,
+            paginate=paginate,
+            key_filter=key_filter,
         )
-        rows: dict[Key, Row] = {}
-        ndims = len(query.dimensions)
-        for raw in primary_rows:
-            key = _key(query.dimensions, raw[:ndims])
-            rows[key] = Row(
-                key,
-                {primary: dict(zip(primary_query.aggregate_aliases, raw[ndims:], strict=False))},
-            )
+        rows: dict[Key, Row] = {key: Row(key, {primary: aggs}) for key, aggs in primary_rows}
+        if paginate and not paged:
+            # A rollup answered with every group: order and cut the page here.
+            ordered = _sort_rows(query, [_with_values(query, row) for row in rows.values()])
+            page = ordered[query.offset : query.offset + query.limit]
+            rows = {row.key: row for row in page}
+            total_rows = len(ordered)
 
         others = [side for side in by_side if side != primary]
         keys = list(rows) if (paginate or key_filter is not None) and query.dimensions else None
         if others and not (keys is not None and not keys):
-            queries = [SideQuery(side, by_side[side]) for side in others]
-            for side_query in queries:
-                builder.build(side_query, paginate=False, key_filter=keys)
-            results = await asyncio.gather(*(self._run(q) for q in queries))
-            for side_query, side_rows in zip(queries, results, strict=True):
-                for raw in side_rows:
-                    key = _key(query.dimensions, raw[:ndims])
+            results = await asyncio.gather(
+                *(
+                    self._side_rows(
+                        query,
+                        side,
+                        by_side[side],
+                        date_range,
+                        builder,
+                        site,
+                        paginate=False,
+                        key_filter=keys,
+                    )
+                    for side in others
+                )
+            )
+            wanted = set(keys) if keys is not None else None
+            for side, (side_rows, _, _) in zip(others, results, strict=True):
+                for key, aggs in side_rows:
                     row = rows.get(key)
                     if row is None:
-                        if keys is not None:
+                        if wanted is not None:
                             continue
                         row = rows[key] = Row(key)
-                    row.aggregates[side_query.side] = dict(
-                        zip(side_query.aggregate_aliases, raw[ndims:], strict=False)
-                    )
+                    row.aggregates[side] = aggs
 
         total_visitors = None
         if any(m.name == "percentage" for m in query.metrics):
-            total_visitors = await self._total_visitors(query, builder)
+            total_visitors = await self._total_visitors(query, date_range, builder, site)
         ordered = list(rows.values())
         if series:
             ordered = self._fill_series(query, date_range, rows)
@@ -213,13 +229,51 @@ class QueryEngine:
             ordered = [Row(())]
         for row in ordered:
             row.values = _metric_values(query, row, total_visitors)
-        if series or (key_filter is None and not paginate):
+        if series or not paged:
             ordered = _sort_rows(query, ordered)
         if series:
             ordered = ordered[query.offset : query.offset + query.limit]
         if not query.dimensions:
             total_rows = 1
         return Execution(ordered, total_rows, (time.perf_counter() - started) * 1000)
+
+    async def _side_rows(
+        self,
+        query: ParsedQuery,
+        side: SideName,
+        metrics: list[Metric],
+        date_range: DateRange,
+        builder: SqlBuilder,
+        site: SiteInfo | None,
+        *,
+        paginate: bool,
+        key_filter: Sequence[Key] | None,
+    ) -> tuple[list[tuple[Key, dict[str, Any]]], int, bool]:
+        """(key, aggregates) rows of one side, the group count, and whether SQL paginated."""
+        if site is not None and self.rollups is not None:
+            answer = await asyncio.to_thread(
+                self.rollups.read, query, side, metrics, date_range, site
+            )
+            if answer is not None:
+                if key_filter is not None:
+                    wanted = set(key_filter)
+                    answer = {k: v for k, v in answer.items() if k in wanted}
+                return list(answer.items()), len(answer), False
+        side_query = SideQuery(side, metrics)
+        builder.build(
+            side_query, paginate=paginate, key_filter=key_filter, dimensions=query.dimensions
+        )
+        raw_rows = await self._run(side_query)
+        ndims = len(query.dimensions)
+        total = int(raw_rows[0][-1]) if raw_rows and paginate else 0
+        rows = [
+            (
+                _key(query.dimensions, raw[:ndims]),
+                dict(zip(side_query.aggregate_aliases, raw[ndims:], strict=False)),
+            )
+            for raw in raw_rows
+        ]
+        return rows, total, paginate
 
     def _primary_side(self, query: ParsedQuery, by_side: dict[SideName, list[Metric]]) -> SideName:
         event_scope = uses_event_scope(query)
@@ -232,12 +286,23 @@ class QueryEngine:
     async def _run(self, side_query: SideQuery) -> list[tuple[Any, ...]]:
         return await asyncio.to_thread(self.store.query, side_query.sql, side_query.params)
 
-    async def _total_visitors(self, query: ParsedQuery, builder: SqlBuilder) -> int:
+    async def _total_visitors(
+        self, query: ParsedQuery, date_range: DateRange, builder: SqlBuilder, site: SiteInfo | None
+    ) -> int:
         percentage = next(m for m in query.metrics if m.name == "percentage")
-        side = SideQuery(side_of(percentage, uses_event_scope(query)), [percentage])
-        builder.build(side, paginate=False, dimensions=[])
-        rows = await self._run(side)
-        return int(rows[0][0] or 0) if rows else 0
+        side = side_of(percentage, uses_event_scope(query))
+        total_query = replace(query, dimensions=(), order_by=())
+        rows, _, _ = await self._side_rows(
+            total_query,
+            side,
+            [percentage],
+            date_range,
+            builder,
+            site,
+            paginate=False,
+            key_filter=None,
+        )
+        return int(rows[0][1].get("visitors") or 0) if rows else 0
 
     def _fill_series(
         self, query: ParsedQuery, date_range: DateRange, rows: dict[Key, Row]
@@ -249,14 +314,14 @@ class QueryEngine:
         return filled
 
     async def _compare(
-        self, query: ParsedQuery, current: Execution, previous: DateRange
+        self, query: ParsedQuery, current: Execution, previous: DateRange, site: SiteInfo
     ) -> Execution:
         if _is_time_series(query) or not query.dimensions:
-            return await self.execute(query, previous)
+            return await self.execute(query, previous, site=site)
         keys = [row.key for row in current.rows]
         if not keys:
             return Execution([], 0)
-        return await self.execute(query, previous, key_filter=keys)
+        return await self.execute(query, previous, key_filter=keys, site=site)
 
     # -- output -------------------------------------------------------------------------
 
@@ -338,6 +403,11 @@ def _half_up(value: float, decimals: int) -> float | int:
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     return int(rounded) if decimals == 0 else float(rounded)
+
+
+def _with_values(query: ParsedQuery, row: Row) -> Row:
+    row.values = _metric_values(query, row, None)
+    return row
 
 
 def _metric_values(

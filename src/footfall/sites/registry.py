@@ -47,6 +47,10 @@ class SiteRegistry:
         if old is not None:
             self._by_domain.pop(domain_key(old.domain), None)
 
+    def all(self) -> list[SiteInfo]:
+        """Every known site."""
+        return list(self._by_id.values())
+
     def get(self, site_id: int) -> SiteInfo | None:
         """The site with this id, if any."""
         return self._by_id.get(site_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from footfall.store.records import EventRecord, SessionRecord
@@ -21,6 +22,18 @@ class EventStore(Protocol):
         self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
     ) -> list[tuple[Any, ...]]:
         """Run a read-only query and return all rows."""
+        ...
+
+    def apply(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Run write statements in one transaction (rollup maintenance)."""
+        ...
+
+    def touched(self, site_id: int) -> datetime | None:
+        """The earliest instant written for a site since rollups were reconciled."""
+        ...
+
+    def clear_touched(self, site_id: int, seen: datetime) -> None:
+        """Forget the marker unless a write moved it earlier since `seen` was read."""
         ...
 
     def delete_site(self, site_id: int) -> None:

@@ -6,6 +6,8 @@ import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,16 @@ import duckdb
 
 from footfall.store.arrow import events_table, sessions_table
 from footfall.store.records import EventRecord, SessionRecord
-from footfall.store.schema import EVENT_COLUMNS, SESSION_COLUMN_NAMES, SESSION_COLUMNS, Column
+from footfall.store.schema import (
+    EVENT_COLUMNS,
+    ROLLUP_DAY_COLUMNS,
+    ROLLUP_EVENT_COLUMNS,
+    ROLLUP_SITE_COLUMNS,
+    ROLLUP_VISIT_COLUMNS,
+    SESSION_COLUMN_NAMES,
+    SESSION_COLUMNS,
+    Column,
+)
 
 SCHEMA_VERSION = 1
 
@@ -26,8 +37,13 @@ def _create_table(name: str, columns: Sequence[Column], extra: str = "") -> str:
 DDL = (
     _create_table("events", EVENT_COLUMNS),
     _create_table("sessions", SESSION_COLUMNS, ",\n  PRIMARY KEY (site_id, session_id)"),
+    _create_table("rollup_visits", ROLLUP_VISIT_COLUMNS),
+    _create_table("rollup_events", ROLLUP_EVENT_COLUMNS),
+    _create_table("rollup_days", ROLLUP_DAY_COLUMNS, ",\n  PRIMARY KEY (site_id, day)"),
+    _create_table("rollup_sites", ROLLUP_SITE_COLUMNS, ",\n  PRIMARY KEY (site_id)"),
     "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 )
+ROLLUP_TABLES = ("rollup_visits", "rollup_events", "rollup_days", "rollup_sites")
 
 _UPDATABLE = [name for name in SESSION_COLUMN_NAMES if name not in ("site_id", "session_id")]
 _UPSERT_SESSIONS = (
@@ -59,6 +75,8 @@ class DuckDBEventStore:
         )
         self._write_lock = threading.Lock()
         self._readers: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        # Per site, the earliest instant written since rollups were last reconciled.
+        self._touched: dict[int, datetime] = {}
 
     def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
         """Append events and upsert sessions in one transaction (blocking; run in a thread)."""
@@ -76,6 +94,47 @@ class DuckDBEventStore:
                     con.register("incoming_sessions", sessions_table(sessions))
                     con.execute(_UPSERT_SESSIONS)
                     con.unregister("incoming_sessions")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            self._note_touched(events, sessions)
+
+    def _note_touched(
+        self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]
+    ) -> None:
+        # Events carry server time, so their batch minimum is about "now" for every site in the
+        # batch; sessions can start much earlier and are tracked per site.
+        touched = self._touched
+        if events:
+            earliest = min(map(attrgetter("ts"), events))
+            for site_id in {e.site_id for e in events}:
+                if site_id not in touched or earliest < touched[site_id]:
+                    touched[site_id] = earliest
+        for session in sessions:
+            known = touched.get(session.site_id)
+            if known is None or session.start < known:
+                touched[session.site_id] = session.start
+
+    def touched(self, site_id: int) -> datetime | None:
+        """The earliest instant written for a site since rollups were reconciled."""
+        return self._touched.get(site_id)
+
+    def clear_touched(self, site_id: int, seen: datetime) -> None:
+        """Forget the marker, unless a write moved it earlier after `seen` was read."""
+        with self._write_lock:
+            current = self._touched.get(site_id)
+            if current is not None and current >= seen:
+                del self._touched[site_id]
+
+    def apply(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Run write statements in one transaction (rollup maintenance)."""
+        with self._write_lock:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for sql, params in statements:
+                    con.execute(sql, dict(params))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -101,10 +160,11 @@ class DuckDBEventStore:
             return cursor.execute(sql, bound).fetchall()
 
     def delete_site(self, site_id: int) -> None:
-        """Remove every event and session of a site."""
+        """Remove every event, session and rollup of a site."""
         with self._write_lock:
-            self._con.execute("DELETE FROM events WHERE site_id = ?", [site_id])
-            self._con.execute("DELETE FROM sessions WHERE site_id = ?", [site_id])
+            for table in ("events", "sessions", *ROLLUP_TABLES):
+                self._con.execute(f"DELETE FROM {table} WHERE site_id = ?", [site_id])
+            self._touched.pop(site_id, None)
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file."""

@@ -117,3 +117,42 @@ SESSION_COLUMNS: tuple[Column, ...] = (
 
 EVENT_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
 SESSION_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in SESSION_COLUMNS)
+
+
+ROLLUP_VISIT_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("day", "DATE", "Date"),
+    _lc("dim"),
+    _s("value"),
+    Column("visitors", "UBIGINT", "UInt64"),
+    Column("visits", "UBIGINT", "UInt64"),
+    Column("bounces", "UBIGINT", "UInt64"),
+    Column("duration", "UBIGINT", "UInt64"),
+    Column("session_pageviews", "UBIGINT", "UInt64"),
+)
+
+ROLLUP_EVENT_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("day", "DATE", "Date"),
+    _lc("dim"),
+    _s("value"),
+    Column("visitors", "UBIGINT", "UInt64"),
+    Column("continued", "UBIGINT", "UInt64"),
+    Column("pageviews", "UBIGINT", "UInt64"),
+    Column("events", "UBIGINT", "UInt64"),
+    Column("engaged_ms", "UBIGINT", "UInt64"),
+)
+
+ROLLUP_DAY_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("day", "DATE", "Date"),
+    _lc("timezone"),
+    Column("long_visits", "UBIGINT", "UInt64"),
+    Column("built_at", "TIMESTAMP", "DateTime"),
+)
+
+ROLLUP_SITE_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    _lc("timezone"),
+    Column("floor_day", "DATE", "Nullable(Date)"),
+)

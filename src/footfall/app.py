@@ -20,6 +20,7 @@ from footfall.ingest.openapi import ingestion_paths
 from footfall.query.router import router as query_router
 from footfall.runtime import Runtime, utcnow
 from footfall.settings import Settings
+from footfall.sites.router import public_router
 from footfall.sites.router import router as sites_router
 
 
@@ -64,6 +65,7 @@ def create_app(
     for router in (
         auth_router,
         sites_router,
+        public_router,
         query_router,
         health_router,
         static_router,

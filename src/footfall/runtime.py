@@ -31,6 +31,7 @@ from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.sites.service import all_sites
 from footfall.store.buffer import EventBuffer
 from footfall.store.duckdb_store import DuckDBEventStore
+from footfall.store.records import EventRecord
 
 log = logging.getLogger("footfall")
 
@@ -72,6 +73,17 @@ class Runtime:
     rollup_builder: RollupBuilder
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _last_event: dict[int, datetime] = field(default_factory=dict)
+
+    def _note_event(self, event: EventRecord) -> None:
+        self._last_event[event.site_id] = event.ts
+
+    async def last_event_at(self, site_id: int) -> datetime | None:
+        """When the site's latest event arrived (memory first, then the store)."""
+        seen = self._last_event.get(site_id)
+        if seen is not None:
+            return seen
+        return await asyncio.to_thread(self.store.last_activity, site_id)
 
     @property
     def tokens(self) -> TokenSettings:
@@ -134,6 +146,7 @@ class Runtime:
             ),
             clock=clock,
         )
+        pipeline.listeners.append(runtime._note_event)
         await runtime.reload_sites()
         await salts.refresh(runtime.clock())
         if background:

@@ -81,6 +81,11 @@ def test_props_dimension() -> None:
         ({"order_by": [["pageviews", "desc"]]}, "order_by[0][0]"),
         ({"order_by": [["visitors", "up"]]}, "order_by[0]"),
         ({"date": "yesterday"}, "date"),
+        (
+            {"metrics": ["visitors", "bounce_rate"], "dimensions": ["event:scroll_bucket"]},
+            "metrics[1]",
+        ),
+        ({"filters": [["is", "event:scroll_bucket", ["100%"]]]}, "filters[0][1]"),
     ],
 )
 def test_errors_name_the_field(body: dict[str, Any], field: str) -> None:

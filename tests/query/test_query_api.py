@@ -264,6 +264,18 @@ async def test_filters(
     assert rows(await stats(metrics=metrics, filters=filters)) == [([], expected)]
 
 
+async def test_scroll_depth_distribution(stats: Any) -> None:
+    result = await stats(metrics=["visitors", "percentage"], dimensions=["event:scroll_bucket"])
+    # Deepest scroll per visit and page: A on / 50%, A on /pricing 80%, B on /blog/post 100%.
+    assert rows(result) == [(["100%"], [1, 50.0]), (["50-74%"], [1, 50.0]), (["75-99%"], [1, 50.0])]
+    pricing = await stats(
+        metrics=["visitors"],
+        dimensions=["event:scroll_bucket"],
+        filters=[["is", "event:page", ["/pricing"]]],
+    )
+    assert rows(pricing) == [(["75-99%"], [1])]
+
+
 async def test_hourly_series_in_local_time(stats: Any) -> None:
     result = await stats(metrics=["visitors", "pageviews"], dimensions=["time:hour"])
     series = rows(result)

@@ -190,3 +190,70 @@ async def test_unknown_routes_and_methods_are_json(harness: Harness) -> None:
     wrong = await harness.client.put("/api/v1/sites")
     assert wrong.status_code == 405
     assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_allowed_origins_are_validated_and_normalized(harness: Harness) -> None:
+    token = await harness.register()
+    site = await harness.create_site(token)
+    base = f"/api/v1/sites/{site['id']}"
+    ok = await harness.client.patch(
+        base,
+        json={
+            "allowed_origins": [
+                "https://Shop.Example.com/",
+                "http://localhost.test:8080",
+                "https://shop.example.com",
+            ]
+        },
+        headers=harness.auth(token),
+    )
+    assert ok.json()["allowed_origins"] == [
+        "https://shop.example.com",
+        "http://localhost.test:8080",
+    ]
+    bad = await harness.client.patch(
+        base, json={"allowed_origins": ["ftp://x.example"]}, headers=harness.auth(token)
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "allowed_origins[0]"
+
+
+async def test_public_sites_can_be_read_without_signing_in(harness: Harness) -> None:
+    token = await harness.register()
+    site = await harness.create_site(token)
+    query = {"site_id": site["id"], "metrics": ["visitors"]}
+    anonymous = await harness.client.post("/api/v1/query", json=query)
+    assert anonymous.status_code == 401
+    assert (await harness.client.get(f"/api/v1/public/sites/{site['id']}")).status_code == 404
+    await harness.client.patch(
+        f"/api/v1/sites/{site['id']}", json={"public": True}, headers=harness.auth(token)
+    )
+    opened = await harness.client.post("/api/v1/query", json=query)
+    assert opened.status_code == 200
+    info = (await harness.client.get(f"/api/v1/public/sites/{site['id']}")).json()
+    assert info == {
+        "id": site["id"],
+        "domain": "example.com",
+        "name": "example.com",
+        "timezone": "Europe/Berlin",
+    }
+    # Still read-only: no change without credentials.
+    denied = await harness.client.patch(f"/api/v1/sites/{site['id']}", json={"name": "x"})
+    assert denied.status_code == 401
+    # A bad token is still refused, even on a public site.
+    forged = await harness.client.post(
+        "/api/v1/query", json=query, headers={"Authorization": "Bearer forged"}
+    )
+    assert forged.status_code == 401
+
+
+async def test_status_turns_true_with_the_first_event(harness: Harness) -> None:
+    token = await harness.register()
+    site = await harness.create_site(token)
+    path = f"/api/v1/sites/{site['id']}/status"
+    before = await harness.client.get(path, headers=harness.auth(token))
+    assert before.json() == {"has_events": False, "last_event_at": None}
+    await harness.send(PAGEVIEW_BODY)
+    after = (await harness.client.get(path, headers=harness.auth(token))).json()
+    assert after["has_events"] is True
+    assert after["last_event_at"].startswith("2025-06-10T10:00:00")

@@ -51,3 +51,13 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User
 
 
 UserDep = Annotated[User, Depends(current_user)]
+
+
+async def optional_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User | None:
+    """The signed-in user, or None without an Authorization header (bad tokens still 401)."""
+    if "authorization" not in request.headers:
+        return None
+    return await current_user(request, runtime, db)
+
+
+OptionalUserDep = Annotated[User | None, Depends(optional_user)]

@@ -1,4 +1,4 @@
-"""Serves the tracker script and, until the dashboard lands, a start page."""
+"""Serves the tracker script and the dashboard single-page app (with a history fallback)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,33 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from footfall.errors import NotFound
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+APP_DIR = STATIC_DIR / "app"
+# Paths the SPA never owns: unknown ones there are real 404s, not client-side routes.
+SERVER_PREFIXES = (
+    "api/",
+    "js/",
+    "ws/",
+    "assets/",
+    "docs",
+    "redoc",
+    "openapi.json",
+    "healthz",
+    "readyz",
+    "metrics",
+)
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,10 +58,44 @@ async def tracker_script() -> Response:
     )
 
 
+@router.get("/assets/{name:path}")
+async def app_asset(name: str) -> Response:
+    """A built dashboard asset; names carry a content hash, so they are cached for a year."""
+    path = (APP_DIR / "assets" / name).resolve()
+    if not path.is_file() or not path.is_relative_to(APP_DIR):
+        raise NotFound("No such asset")
+    return Response(
+        path.read_bytes(),
+        media_type=_TYPES.get(path.suffix, "application/octet-stream"),
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+def _index() -> HTMLResponse:
+    index = APP_DIR / "index.html"
+    if not index.is_file():
+        return HTMLResponse(
+            "<!doctype html><title>Footfall</title><h1>Footfall</h1>"
+            "<p>The dashboard is not built; run <code>make install</code>. "
+            'API reference: <a href="/docs">/docs</a>.</p>',
+            status_code=503,
+        )
+    # The HTML must always be fresh: it names the current hashed assets.
+    return HTMLResponse(index.read_text(), headers={"Cache-Control": "no-cache"})
+
+
 @router.get("/")
 async def start_page() -> HTMLResponse:
-    """A minimal page pointing at the API documentation."""
-    return HTMLResponse(
-        "<!doctype html><title>Footfall</title><h1>Footfall</h1>"
-        '<p>Privacy-first web analytics. API reference: <a href="/docs">/docs</a>.</p>'
-    )
+    """The dashboard app."""
+    return _index()
+
+
+@router.get("/{path:path}")
+async def app_route(path: str) -> Response:
+    """Client-side routes of the dashboard, and files at the top of the build folder."""
+    if path.startswith(SERVER_PREFIXES):
+        raise NotFound("Not found")
+    top = (APP_DIR / path).resolve()
+    if "/" not in path and top.is_file() and top.is_relative_to(APP_DIR):
+        return Response(top.read_bytes(), media_type=_TYPES.get(top.suffix, "text/plain"))
+    return _index()

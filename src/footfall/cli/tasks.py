@@ -119,7 +119,7 @@ async def fill_demo(
             site = await db.scalar(select(Site).where(Site.domain == normalize_domain(domain)))
             if site is None:
                 site = await create_site_row(
-                    db, user, domain=domain, name="Footfall demo", timezone=timezone
+                    db, user, domain=domain, name="Footfall demo", timezone=timezone, public=True
                 )
             await db.commit()
             info = SiteInfo(site.id, site.domain, site.timezone)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,32 +86,40 @@ def decode_json(body: bytes) -> Any:
 
 
 def parse_event(data: Any, prefix: str = "") -> IncomingEvent:
-    """Validate one event object."""
+    """Validate one event object (error field paths are built only on error: a hot path)."""
     if not isinstance(data, dict):
         raise ValidationFailed("Expected a JSON object", field=prefix or None)
-    get = _Reader(data, prefix)
-    name = get.text("name", "n", MAX_NAME, required=True)
-    url = get.text("url", "u", MAX_URL, required=True)
-    if not url.lower().startswith(("http://", "https://")) or not _has_host(url):
-        raise ValidationFailed("url must be an absolute http(s) URL", field=get.where("url"))
+    name = _text(data, "name", "n", MAX_NAME, prefix, required=True)
+    url = _text(data, "url", "u", MAX_URL, prefix, required=True)
+    if not _is_web_url(url):
+        raise ValidationFailed("url must be an absolute http(s) URL", field=_at(prefix, "url"))
+    props = _raw(data, "props", "p")
+    revenue = _raw(data, "revenue", "$")
+    scroll = _raw(data, "scroll_depth", "sd")
+    element = _raw(data, "element", "el")
     return IncomingEvent(
         name=name,
         url=url,
-        domain=get.text("domain", "d", MAX_DOMAIN, required=True),
-        referrer=get.text("referrer", "r", MAX_REFERRER),
-        props=_props(get.raw("props", "p"), get.where("props")),
-        revenue=_revenue(get.raw("revenue", "$"), get.where("revenue")),
-        interactive=get.boolean("interactive", "i", default=True),
-        scroll_depth=_scroll_depth(get.raw("scroll_depth", "sd"), get.where("scroll_depth")),
-        engaged_ms=get.integer("engaged_ms", "e", 0, MAX_ENGAGED_MS) or 0,
-        element=_element(get.raw("element", "el"), get.where("element")),
-        event_id=get.text("id", "id", MAX_EVENT_ID),
-        screen_width=get.integer("screen_width", "w", 0, 100_000),
-        hash_mode=get.boolean("hash", "h", default=False),
+        domain=_text(data, "domain", "d", MAX_DOMAIN, prefix, required=True),
+        referrer=_text(data, "referrer", "r", MAX_REFERRER, prefix),
+        props=_props(props, _at(prefix, "props")) if props not in (None, "") else {},
+        revenue=_revenue(revenue, _at(prefix, "revenue")) if revenue is not None else None,
+        interactive=_boolean(data, "interactive", "i", prefix, default=True),
+        scroll_depth=(
+            _scroll_depth(scroll, _at(prefix, "scroll_depth")) if scroll is not None else None
+        ),
+        engaged_ms=_integer(data, "engaged_ms", "e", 0, MAX_ENGAGED_MS, prefix) or 0,
+        element=_element(element, _at(prefix, "element")) if element is not None else None,
+        event_id=_text(data, "id", "id", MAX_EVENT_ID, prefix),
+        screen_width=_integer(data, "screen_width", "w", 0, 100_000, prefix),
+        hash_mode=_boolean(data, "hash", "h", prefix, default=False),
     )
 
 
-def _has_host(url: str) -> bool:
+@lru_cache(maxsize=8192)
+def _is_web_url(url: str) -> bool:
+    if not url[:8].lower().startswith(("http://", "https://")):
+        return False
     try:
         return bool(urlsplit(url).hostname)
     except ValueError:
@@ -146,61 +155,66 @@ def parse_batch(data: Any) -> tuple[list[IncomingEvent], list[dict[str, Any]]]:
     return events, rejected
 
 
-class _Reader:
-    """Reads a field by its long or short key and checks its type."""
+def _at(prefix: str, key: str) -> str:
+    """The field path of a key, inside a batch item when `prefix` is set."""
+    return f"{prefix}.{key}" if prefix else key
 
-    __slots__ = ("data", "prefix")
 
-    def __init__(self, data: dict[str, Any], prefix: str) -> None:
-        self.data = data
-        self.prefix = prefix
+def _raw(data: dict[str, Any], long: str, short: str) -> Any:
+    value = data.get(long)
+    return data.get(short) if value is None else value
 
-    def where(self, key: str) -> str:
-        return f"{self.prefix}.{key}" if self.prefix else key
 
-    def raw(self, long: str, short: str) -> Any:
-        value = self.data.get(long)
-        return self.data.get(short) if value is None else value
-
-    def text(self, long: str, short: str, limit: int, *, required: bool = False) -> str:
-        value = self.raw(long, short)
-        if value is None or value == "":
-            if required:
-                raise ValidationFailed(f"{long} is required", field=self.where(long))
-            return ""
-        if not isinstance(value, str):
-            raise ValidationFailed(f"{long} must be a string", field=self.where(long))
-        if len(value) > limit:
-            raise ValidationFailed(
-                f"{long} is longer than {limit} characters", field=self.where(long)
-            )
-        return check_text(value.strip(), self.where(long))
-
-    def boolean(self, long: str, short: str, *, default: bool) -> bool:
-        value = self.raw(long, short)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise ValidationFailed(f"{long} must be true or false", field=self.where(long))
-
-    def integer(self, long: str, short: str, low: int, high: int) -> int | None:
-        value = self.raw(long, short)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValidationFailed(f"{long} must be a number", field=self.where(long))
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise ValidationFailed(f"{long} must be a finite number", field=self.where(long))
-            value = round(value)
-        if not low <= value <= high:
-            raise ValidationFailed(
-                f"{long} must be between {low} and {high}", field=self.where(long)
-            )
+def _text(
+    data: dict[str, Any],
+    long: str,
+    short: str,
+    limit: int,
+    prefix: str,
+    *,
+    required: bool = False,
+) -> str:
+    value = _raw(data, long, short)
+    if value is None or value == "":
+        if required:
+            raise ValidationFailed(f"{long} is required", field=_at(prefix, long))
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{long} must be a string", field=_at(prefix, long))
+    if len(value) > limit:
+        raise ValidationFailed(f"{long} is longer than {limit} characters", field=_at(prefix, long))
+    value = value.strip()
+    if value.isascii() and "\x00" not in value:
         return value
+    return check_text(value, _at(prefix, long))
+
+
+def _boolean(data: dict[str, Any], long: str, short: str, prefix: str, *, default: bool) -> bool:
+    value = _raw(data, long, short)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ValidationFailed(f"{long} must be true or false", field=_at(prefix, long))
+
+
+def _integer(
+    data: dict[str, Any], long: str, short: str, low: int, high: int, prefix: str
+) -> int | None:
+    value = _raw(data, long, short)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationFailed(f"{long} must be a number", field=_at(prefix, long))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationFailed(f"{long} must be a finite number", field=_at(prefix, long))
+        value = round(value)
+    if not low <= value <= high:
+        raise ValidationFailed(f"{long} must be between {low} and {high}", field=_at(prefix, long))
+    return value
 
 
 def check_text(value: str, where: str) -> str:

@@ -9,6 +9,7 @@ Kind = Literal["event", "visit", "time"]
 Side = Literal["events", "sessions", "either"]
 
 PROP_PREFIX = "event:props:"
+SCROLL_BUCKET = "event:scroll_bucket"
 TIME_UNITS = ("minute", "hour", "day", "week", "month")
 
 
@@ -54,6 +55,8 @@ _DIMENSION_LIST = (
     _event("element_text", "element_text"),
     _event("element_selector", "element_selector"),
     _event("element_href", "element_href"),
+    # How far visits scrolled each page: 0-24%, 25-49%, 50-74%, 75-99% or 100%.
+    Dimension(SCROLL_BUCKET, "event", None, None),
     _visit("source", "referrer_source"),
     _visit("referrer"),
     _visit("channel"),

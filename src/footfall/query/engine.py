@@ -34,7 +34,6 @@ from footfall.query.plan import (
     default_order,
     side_of,
     split_by_side,
-    uses_event_scope,
 )
 from footfall.query.rollup_reader import RollupReader
 from footfall.sites.registry import SiteInfo
@@ -276,11 +275,10 @@ class QueryEngine:
         return rows, total, paginate
 
     def _primary_side(self, query: ParsedQuery, by_side: dict[SideName, list[Metric]]) -> SideName:
-        event_scope = uses_event_scope(query)
         metric_names = {m.name: m for m in query.metrics}
         for name, _descending in query.order_by or default_order(query):
             if name in metric_names:
-                return side_of(metric_names[name], event_scope)
+                return side_of(metric_names[name], query)
         return next(iter(by_side))
 
     async def _run(self, side_query: SideQuery) -> list[tuple[Any, ...]]:
@@ -290,7 +288,7 @@ class QueryEngine:
         self, query: ParsedQuery, date_range: DateRange, builder: SqlBuilder, site: SiteInfo | None
     ) -> int:
         percentage = next(m for m in query.metrics if m.name == "percentage")
-        side = side_of(percentage, uses_event_scope(query))
+        side = side_of(percentage, query)  # the full query decides (scroll buckets, events)
         total_query = replace(query, dimensions=(), order_by=())
         rows, _, _ = await self._side_rows(
             total_query,
@@ -413,10 +411,9 @@ def _with_values(query: ParsedQuery, row: Row) -> Row:
 def _metric_values(
     query: ParsedQuery, row: Row, total_visitors: int | None
 ) -> dict[str, float | int | None]:
-    event_scope = uses_event_scope(query)
     values: dict[str, float | int | None] = {}
     for metric in query.metrics:
-        side = side_of(metric, event_scope)
+        side = side_of(metric, query)
         aggregates = row.aggregates.get(side, {})
         if metric.name == "percentage":
             visitors = int(aggregates.get("visitors") or 0)

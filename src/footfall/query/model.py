@@ -18,6 +18,7 @@ from footfall.query.catalog import (
     DIMENSIONS,
     METRICS,
     PROP_PREFIX,
+    SCROLL_BUCKET,
     TIME_UNITS,
     Dimension,
     Metric,
@@ -144,6 +145,13 @@ def validate_query(request: QueryRequest) -> ParsedQuery:
     """Check a query against the catalog; raises ValidationFailed naming the field."""
     metrics = _metrics(request.metrics)
     dimensions = _dimensions(request.dimensions)
+    if any(d.name == SCROLL_BUCKET for d in dimensions):
+        for i, metric in enumerate(metrics):
+            if metric.name not in ("visitors", "percentage", "scroll_depth"):
+                raise ValidationFailed(
+                    f"{SCROLL_BUCKET} works with visitors, percentage and scroll_depth",
+                    field=f"metrics[{i}]",
+                )
     budget = [MAX_FILTER_LEAVES]  # shared by all filters of the query
     filters = tuple(
         _filter(item, f"filters[{i}]", depth=1, budget=budget)
@@ -244,6 +252,11 @@ def _filter(item: Any, where: str, *, depth: int, budget: list[int]) -> Filter:
     if len(item) not in (3, 4):
         raise ValidationFailed(f'"{operator}" takes a dimension and a list of values', field=where)
     dimension = _dimension(item[1], f"{where}[1]")
+    if dimension.name == SCROLL_BUCKET:
+        raise ValidationFailed(
+            f"{SCROLL_BUCKET} is a breakdown, not a filter; filter event:page instead",
+            field=f"{where}[1]",
+        )
     if dimension.kind == "time":
         raise ValidationFailed(
             "Filter time with date_range, not with a time:* filter", field=f"{where}[1]"

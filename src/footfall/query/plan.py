@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from footfall.query.catalog import Dimension, Metric
+from footfall.query.catalog import SCROLL_BUCKET, Dimension, Metric
 from footfall.query.dates import OffsetSpan
 from footfall.query.dialect import Dialect, SqlParams
 from footfall.query.model import Branch, Filter, Leaf, Not, ParsedQuery, time_unit
 
 SideName = Literal["events", "sessions", "scroll"]
+SCROLL_BUCKET_SQL = (
+    "CASE WHEN max_sd >= 100 THEN '100%' WHEN max_sd >= 75 THEN '75-99%' "
+    "WHEN max_sd >= 50 THEN '50-74%' WHEN max_sd >= 25 THEN '25-49%' ELSE '0-24%' END"
+)
 Aggregates = dict[str, Any]
 
 
@@ -88,7 +92,10 @@ SESSION_METRICS: dict[str, MetricPlan] = {
     ),
 }
 
+_VISITORS_SCROLL = ("visitors", lambda d: d.count_distinct("visitor_id"))
 SCROLL_METRICS: dict[str, MetricPlan] = {
+    "visitors": MetricPlan((_VISITORS_SCROLL,), _count("visitors")),
+    "percentage": MetricPlan((_VISITORS_SCROLL,), _count("visitors")),
     "scroll_depth": MetricPlan(
         (("scroll_sum", lambda _d: "sum(max_sd)"), ("scroll_n", lambda _d: "count(*)")),
         _ratio("scroll_sum", "scroll_n"),
@@ -138,21 +145,25 @@ def _mentions_event(item: Filter) -> bool:
     return any(_mentions_event(child) for child in item.children)
 
 
-def side_of(metric: Metric, event_scope: bool) -> SideName:
+def uses_scroll_buckets(query: ParsedQuery) -> bool:
+    """Whether the query groups by scroll depth bucket (answered from per-page scroll rows)."""
+    return any(d.name == SCROLL_BUCKET for d in query.dimensions)
+
+
+def side_of(metric: Metric, query: ParsedQuery) -> SideName:
     """Which side computes a metric for this query."""
-    if metric.name == "scroll_depth":
+    if metric.name == "scroll_depth" or uses_scroll_buckets(query):
         return "scroll"
     if metric.side == "either":
-        return "events" if event_scope else "sessions"
+        return "events" if uses_event_scope(query) else "sessions"
     return metric.side
 
 
 def split_by_side(query: ParsedQuery) -> dict[SideName, list[Metric]]:
     """The query's metrics grouped by the side that computes them, in first-use order."""
-    event_scope = uses_event_scope(query)
     sides: dict[SideName, list[Metric]] = {}
     for metric in query.metrics:
-        sides.setdefault(side_of(metric, event_scope), []).append(metric)
+        sides.setdefault(side_of(metric, query), []).append(metric)
     return sides
 
 
@@ -327,16 +338,20 @@ class SqlBuilder:
     def _scroll_source(
         self, dims: Sequence[Dimension], params: SqlParams
     ) -> tuple[list[str], str, list[str]]:
-        inner_dims = [f"{self._event_dim(d, params)} AS d{i}" for i, d in enumerate(dims)]
+        # One row per visit and page: its deepest scroll (and its visitor).
+        plain = [(i, d) for i, d in enumerate(dims) if d.name != SCROLL_BUCKET]
+        inner_dims = [f"{self._event_dim(d, params)} AS d{i}" for i, d in plain]
         conditions = self.event_conditions(params)
         conditions += ["name = 'engagement'", "scroll_depth IS NOT NULL"]
-        group = [f"d{i}" for i in range(len(dims))] + ["session_id", "pathname"]
+        group = [f"d{i}" for i, _ in plain] + ["session_id", "pathname"]
+        columns = [*inner_dims, "min(visitor_id) AS visitor_id", "max(scroll_depth) AS max_sd"]
         inner = (
-            f"SELECT {', '.join([*inner_dims, 'max(scroll_depth) AS max_sd'])} "
-            f"FROM {self.d.events_table} WHERE {' AND '.join(conditions)} "
-            f"GROUP BY {', '.join(group)}"
+            f"SELECT {', '.join(columns)} FROM {self.d.events_table} "
+            f"WHERE {' AND '.join(conditions)} GROUP BY {', '.join(group)}"
         )
-        outer_dims = [f"d{i}" for i in range(len(dims))]
+        outer_dims = [
+            SCROLL_BUCKET_SQL if d.name == SCROLL_BUCKET else f"d{i}" for i, d in enumerate(dims)
+        ]
         return outer_dims, f"({inner}) AS per_page", ["1 = 1"]
 
     def _order(

@@ -34,6 +34,29 @@ def normalize_domain(value: str, field: str = "domain") -> str:
     return f"{host}/{path}" if path else host
 
 
+MAX_ORIGINS = 20
+
+
+def normalize_origins(values: list[str], field: str = "allowed_origins") -> list[str]:
+    """Canonical, de-duplicated origins such as https://shop.example.com:8443; 400 if invalid."""
+    if len(values) > MAX_ORIGINS:
+        raise ValidationFailed(f"At most {MAX_ORIGINS} origins", field=field)
+    origins: list[str] = []
+    for index, value in enumerate(values):
+        match = re.fullmatch(r"(https?)://([^/:?#]+)(?::(\d{1,5}))?/?", value.strip().lower())
+        if match is None:
+            raise ValidationFailed(
+                "An origin is scheme://host[:port], e.g. https://shop.example.com",
+                field=f"{field}[{index}]",
+            )
+        scheme, host, port = match.groups()
+        normalize_domain(host, field=f"{field}[{index}]")  # same host rules as a domain
+        origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
 def check_timezone(value: str, field: str = "timezone") -> str:
     """The IANA timezone name, or a 400 naming the field."""
     if value not in _TIMEZONES:

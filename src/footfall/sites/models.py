@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from footfall.db.base import Base, UTCDateTime, utcnow
@@ -33,6 +33,10 @@ class Site(Base):
     domain: Mapped[str] = mapped_column(String(253), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Origins besides the site's own domain whose pages may send events (enforced in ingest).
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A public site's dashboard and stats can be read without signing in.
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -11,7 +11,15 @@ from footfall.runtime import Runtime
 from footfall.sites import service
 from footfall.sites.models import Role, Site
 from footfall.sites.registry import SiteInfo
-from footfall.sites.schemas import MemberAdd, MemberOut, SiteCreate, SiteOut, SiteUpdate
+from footfall.sites.schemas import (
+    MemberAdd,
+    MemberOut,
+    PublicSiteOut,
+    SiteCreate,
+    SiteOut,
+    SiteStatus,
+    SiteUpdate,
+)
 from footfall.sites.snippet import tracker_snippet
 
 router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
@@ -25,6 +33,8 @@ def _site_out(runtime: Runtime, site: Site, role: Role) -> SiteOut:
         timezone=site.timezone,
         role=role,
         snippet=tracker_snippet(runtime.settings.public_url, site.domain),
+        allowed_origins=list(site.allowed_origins or []),
+        public=site.public,
         created_at=site.created_at,
     )
 
@@ -37,7 +47,13 @@ def _publish(runtime: Runtime, site: Site) -> None:
 async def create_site(body: SiteCreate, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteOut:
     """Add a site; the caller becomes its owner."""
     site = await service.create_site(
-        db, user, domain=body.domain, name=body.name, timezone=body.timezone
+        db,
+        user,
+        domain=body.domain,
+        name=body.name,
+        timezone=body.timezone,
+        allowed_origins=body.allowed_origins,
+        public=body.public,
     )
     await db.commit()
     _publish(runtime, site)
@@ -63,7 +79,15 @@ async def update_site(
 ) -> SiteOut:
     """Change a site's domain, name or timezone (owners and admins)."""
     site, role = await service.site_for_member(db, user, site_id, manage=True)
-    await service.update_site(db, site, domain=body.domain, name=body.name, timezone=body.timezone)
+    await service.update_site(
+        db,
+        site,
+        domain=body.domain,
+        name=body.name,
+        timezone=body.timezone,
+        allowed_origins=body.allowed_origins,
+        public=body.public,
+    )
     await db.commit()
     _publish(runtime, site)
     return _site_out(runtime, site, role)
@@ -78,6 +102,14 @@ async def delete_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDe
     runtime.sites.remove(site_id)
     await asyncio.to_thread(runtime.store.delete_site, site_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{site_id}/status", response_model=SiteStatus)
+async def site_status(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteStatus:
+    """Whether the site has sent events yet, and when it last did (the install check)."""
+    await service.site_for_member(db, user, site_id)
+    last = await runtime.last_event_at(site_id)
+    return SiteStatus(has_events=last is not None, last_event_at=last)
 
 
 @router.get("/{site_id}/members", response_model=list[MemberOut])
@@ -118,3 +150,22 @@ async def remove_member(site_id: int, user_id: int, user: UserDep, db: DbDep) ->
     await service.remove_member(db, site, user, role, user_id)
     await db.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+public_router = APIRouter(prefix="/api/v1/public/sites", tags=["sites"])
+
+
+@public_router.get("", response_model=list[PublicSiteOut])
+async def list_public_sites(db: DbDep) -> list[PublicSiteOut]:
+    """Every public site (the landing page offers the first as a live demo)."""
+    return [
+        PublicSiteOut(id=s.id, domain=s.domain, name=s.name, timezone=s.timezone)
+        for s in await service.public_sites(db)
+    ]
+
+
+@public_router.get("/{site_id}", response_model=PublicSiteOut)
+async def get_public_site(site_id: int, db: DbDep) -> PublicSiteOut:
+    """A public site's name and timezone, for its read-only dashboard (no sign-in)."""
+    site = await service.public_site(db, site_id)
+    return PublicSiteOut(id=site.id, domain=site.domain, name=site.name, timezone=site.timezone)

@@ -17,6 +17,8 @@ class SiteCreate(BaseModel):
     domain: str = Field(max_length=300, examples=["example.com"])
     name: str | None = Field(default=None, max_length=100)
     timezone: str = Field(default="UTC", max_length=64, examples=["Europe/Berlin"])
+    allowed_origins: list[str] = Field(default_factory=list, max_length=20)
+    public: bool = False
 
 
 class SiteUpdate(BaseModel):
@@ -27,6 +29,8 @@ class SiteUpdate(BaseModel):
     domain: str | None = Field(default=None, max_length=300)
     name: str | None = Field(default=None, max_length=100)
     timezone: str | None = Field(default=None, max_length=64)
+    allowed_origins: list[str] | None = Field(default=None, max_length=20)
+    public: bool | None = None
 
 
 class SiteOut(BaseModel):
@@ -38,7 +42,25 @@ class SiteOut(BaseModel):
     timezone: str
     role: Role
     snippet: str
+    allowed_origins: list[str]
+    public: bool
     created_at: datetime
+
+
+class PublicSiteOut(BaseModel):
+    """What anyone may see of a public site."""
+
+    id: int
+    domain: str
+    name: str
+    timezone: str
+
+
+class SiteStatus(BaseModel):
+    """Whether events have arrived (the install check)."""
+
+    has_events: bool
+    last_event_at: datetime | None
 
 
 class MemberAdd(BaseModel):

@@ -11,17 +11,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from footfall.accounts.emails import normalize_email
 from footfall.accounts.models import User
 from footfall.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from footfall.sites.domains import check_timezone, normalize_domain
+from footfall.sites.domains import check_timezone, normalize_domain, normalize_origins
 from footfall.sites.models import Membership, Role, Site
 
 
 async def create_site(
-    db: AsyncSession, owner: User, *, domain: str, name: str | None, timezone: str
+    db: AsyncSession,
+    owner: User,
+    *,
+    domain: str,
+    name: str | None,
+    timezone: str,
+    allowed_origins: list[str] | None = None,
+    public: bool = False,
 ) -> Site:
     """Create a site owned by `owner`; 409 when the domain is already tracked."""
     site = Site(
         domain=normalize_domain(domain),
         timezone=check_timezone(timezone),
+        allowed_origins=normalize_origins(allowed_origins or []),
+        public=public,
     )
     site.name = (name or "").strip() or site.domain
     db.add(site)
@@ -74,6 +83,8 @@ async def update_site(
     domain: str | None,
     name: str | None,
     timezone: str | None,
+    allowed_origins: list[str] | None = None,
+    public: bool | None = None,
 ) -> Site:
     """Apply the given changes to a site."""
     if domain is not None:
@@ -82,6 +93,10 @@ async def update_site(
         site.name = name.strip() or site.domain
     if timezone is not None:
         site.timezone = check_timezone(timezone)
+    if allowed_origins is not None:
+        site.allowed_origins = normalize_origins(allowed_origins)
+    if public is not None:
+        site.public = public
     try:
         await db.flush()
     except IntegrityError as exc:
@@ -162,6 +177,19 @@ async def _ensure_other_owner(db: AsyncSession, site_id: int, user_id: int) -> N
     )
     if not others:
         raise ValidationFailed("A site needs at least one owner", field="role", code="last_owner")
+
+
+async def public_site(db: AsyncSession, site_id: int) -> Site:
+    """A site anyone may read, or 404 (private sites are indistinguishable from missing)."""
+    site = await db.get(Site, site_id)
+    if site is None or not site.public:
+        raise NotFound("Site not found")
+    return site
+
+
+async def public_sites(db: AsyncSession) -> Sequence[Site]:
+    """Sites anyone may read, oldest first."""
+    return (await db.scalars(select(Site).where(Site.public.is_(True)).order_by(Site.id))).all()
 
 
 async def all_sites(db: AsyncSession) -> Sequence[Site]:

@@ -36,6 +36,10 @@ class EventStore(Protocol):
         """Forget the marker unless a write moved it earlier since `seen` was read."""
         ...
 
+    def last_activity(self, site_id: int) -> datetime | None:
+        """When the site's most recent visit last saw an event (UTC), or None."""
+        ...
+
     def delete_site(self, site_id: int) -> None:
         """Remove all data of one site."""
         ...

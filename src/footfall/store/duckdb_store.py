@@ -6,7 +6,7 @@ import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,14 @@ class DuckDBEventStore:
         with self._reader() as cursor:
             bound = dict(params) if isinstance(params, Mapping) else list(params)
             return cursor.execute(sql, bound).fetchall()
+
+    def last_activity(self, site_id: int) -> datetime | None:
+        """When the site's most recent visit last saw an event (UTC), or None."""
+        rows = self.query(
+            'SELECT max("end") FROM sessions WHERE site_id = $site', {"site": site_id}
+        )
+        last = rows[0][0] if rows else None
+        return last.replace(tzinfo=UTC) if isinstance(last, datetime) else None
 
     def delete_site(self, site_id: int) -> None:
         """Remove every event, session and rollup of a site."""

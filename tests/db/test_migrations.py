@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -41,3 +42,30 @@ async def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
     found.pop("alembic_version")
     expected = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
     assert found == expected
+
+
+async def test_upgrading_a_populated_database_keeps_every_row(tmp_path: Path) -> None:
+    import sqlite3
+
+    from alembic import command
+
+    path = tmp_path / "meta.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0001")
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "INSERT INTO users (id, email, name, password_hash, is_admin, is_active, "
+            "created_at, updated_at) VALUES (1, 'a@example.com', '', 'x', 0, 1, "
+            "'2025-01-01', '2025-01-01')"
+        )
+        con.execute(
+            "INSERT INTO sites (id, domain, name, timezone, created_at, updated_at) "
+            "VALUES (1, 'example.com', 'e', 'UTC', '2025-01-01', '2025-01-01')"
+        )
+        con.execute("INSERT INTO site_memberships VALUES (1, 1, 'owner', '2025-01-01')")
+    await upgrade_to_head_async(url)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT site_id, user_id, role FROM site_memberships").fetchall() == [
+            (1, 1, "owner")
+        ]
+        assert con.execute("SELECT allowed_origins, public FROM sites").fetchall() == [("[]", 0)]

@@ -13,23 +13,23 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     """An engine for `url`, with SQLite tuned for one writer and many readers."""
     kwargs: dict[str, Any] = {"pool_pre_ping": not url.startswith("sqlite")}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, foreign_keys)
     return engine
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, foreign_keys: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         # WAL lets readers proceed during writes; the busy timeout rides out short write locks.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 

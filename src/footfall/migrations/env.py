@@ -27,7 +27,9 @@ def _run(connection: Connection) -> None:
 async def _run_async() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url
-    engine = make_engine(url)
+    # Never enforce foreign keys while migrating: SQLite table rebuilds drop and recreate
+    # tables, and enforcement would cascade those drops into the rows that reference them.
+    engine = make_engine(url, foreign_keys=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

@@ -18,13 +18,14 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table("sites") as batch:
-        batch.add_column(
-            sa.Column("allowed_origins", sa.JSON(), nullable=False, server_default="[]")
-        )
-        batch.add_column(
-            sa.Column("public", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN (SQLite has it): a batch table rebuild would drop `sites`, and with
+    # foreign keys on, that cascades into site_memberships.
+    op.add_column(
+        "sites", sa.Column("allowed_origins", sa.JSON(), nullable=False, server_default="[]")
+    )
+    op.add_column(
+        "sites", sa.Column("public", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,11 @@ from footfall.cli.tasks import fill_demo
 from footfall.query.dialect import DUCKDB
 from footfall.query.engine import QueryEngine
 from footfall.query.model import QueryRequest, validate_query
+from footfall.query.rollup_reader import RollupReader
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo
 from footfall.store.duckdb_store import DuckDBEventStore
+from footfall.store.records import EventRecord, SessionRecord
 
 DOMAIN = "query.bench.footfall.dev"
 TIMEZONE = "Europe/Berlin"
@@ -97,7 +100,7 @@ DASHBOARD: tuple[tuple[str, dict[str, Any]], ...] = (
 
 
 class RecordingStore:
-    """Passes queries to the store and remembers the SQL and parameters it was given."""
+    """An event store that passes everything on and remembers the read queries it was given."""
 
     def __init__(self, store: DuckDBEventStore) -> None:
         self.store = store
@@ -109,6 +112,27 @@ class RecordingStore:
     ) -> list[tuple[Any, ...]]:
         self.statements.append((sql, params))
         return self.store.query(sql, params)
+
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        self.store.write(events, sessions)
+
+    def apply(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        self.store.apply(statements)
+
+    def touched(self, site_id: int) -> datetime | None:
+        return self.store.touched(site_id)
+
+    def clear_touched(self, site_id: int, seen: datetime) -> None:
+        self.store.clear_touched(site_id, seen)
+
+    def last_activity(self, site_id: int) -> datetime | None:
+        return self.store.last_activity(site_id)
+
+    def delete_site(self, site_id: int) -> None:
+        self.store.delete_site(site_id)
+
+    def close(self) -> None:
+        self.store.close()
 
 
 def _ms(values: Sequence[float], p: float) -> float:
@@ -140,26 +164,35 @@ def _generate(settings: Settings, events: int, days: int) -> None:
     marker.write_text(json.dumps(wanted))
 
 
-def _direct_sql(settings: Settings, site_id: int, rounds: int) -> dict[str, float]:
-    """Median time of each dashboard query's SQL statements run back to back on DuckDB."""
+def _direct_sql(settings: Settings, site_id: int, rounds: int) -> dict[str, tuple[float, float]]:
+    """Per dashboard query: median time of the SQL the API issues (rollups included), and of
+    the SQL the raw tables alone would need, each run back to back directly on DuckDB."""
     store = DuckDBEventStore(settings.events_path, threads=settings.duckdb_threads)
     recorder = RecordingStore(store)
-    engine = QueryEngine(recorder, DUCKDB)  # type: ignore[arg-type]
+    with_rollups = QueryEngine(
+        recorder,
+        DUCKDB,
+        rollups=RollupReader(recorder, DUCKDB),  # type: ignore[arg-type]
+    )
+    raw_only = QueryEngine(recorder, DUCKDB)  # type: ignore[arg-type]
     site = SiteInfo(site_id, DOMAIN, TIMEZONE)
-    medians: dict[str, float] = {}
+    medians: dict[str, tuple[float, float]] = {}
     try:
         for name, body in DASHBOARD:
-            recorder.statements.clear()
             parsed = validate_query(QueryRequest(site_id=site_id, **body))
-            asyncio.run(engine.run(parsed, site))
-            statements = list(recorder.statements)
             timings = []
-            for _ in range(rounds):
-                started = time.perf_counter()
-                for sql, params in statements:
-                    store.query(sql, params)
-                timings.append(time.perf_counter() - started)
-            medians[name] = statistics.median(timings)
+            for engine in (with_rollups, raw_only):
+                recorder.statements.clear()
+                asyncio.run(engine.run(parsed, site))
+                statements = list(recorder.statements)
+                runs = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    for sql, params in statements:
+                        store.query(sql, params)
+                    runs.append(time.perf_counter() - started)
+                timings.append(statistics.median(runs))
+            medians[name] = (timings[0], timings[1])
     finally:
         store.close()
     return medians
@@ -224,14 +257,21 @@ def main(*, events: int, days: int, rounds: int, data_dir: Path | None) -> None:
 
     direct = _direct_sql(settings, site_id, rounds)
     print(f"\n{events:,} generated events over {days} days; last 30 days: {totals}")
-    print(f"{'query':<16}{'API p50':>10}{'API p95':>10}{'SQL p50':>10}{'API/SQL':>9}  target p50")
+    print(
+        f"{'query':<16}{'API p50':>10}{'API p95':>10}{'its SQL':>10}{'API/SQL':>9}"
+        f"{'raw SQL':>10}  p50 vs target"
+    )
     for name, _ in DASHBOARD:
         p50, p95 = _ms(api[name], 50), _ms(api[name], 95)
-        sql = direct[name] * 1000
+        sql, raw = direct[name][0] * 1000, direct[name][1] * 1000
         print(
-            f"{name:<16}{p50:>8.1f}ms{p95:>8.1f}ms{sql:>8.1f}ms{p50 / sql:>8.2f}x  "
-            f"{p50 / TARGET_QUERY_P50_MS:.2f}x of {TARGET_QUERY_P50_MS:.0f} ms"
+            f"{name:<16}{p50:>8.1f}ms{p95:>8.1f}ms{sql:>8.1f}ms{p50 / sql:>8.2f}x{raw:>8.1f}ms"
+            f"  {p50 / TARGET_QUERY_P50_MS:.2f}x of {TARGET_QUERY_P50_MS:.0f} ms"
         )
+    print(
+        "its SQL: the statements the API ran (rollups plus the raw tail), timed directly on "
+        "DuckDB; raw SQL: the same questions on raw tables only"
+    )
     d50, d95 = _ms(dashboard, 50), _ms(dashboard, 95)
     print(
         f"whole dashboard (10 queries at once): p50 {d50:.0f} ms, p95 {d95:.0f} ms "

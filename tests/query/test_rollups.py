@@ -57,6 +57,45 @@ QUERIES: list[dict[str, Any]] = [
         "date_range": "7d",
     },
     {"metrics": ["visitors", "pageviews"], "dimensions": ["time:day"], "date_range": "all"},
+    # Filters on the breakdown's own dimension are applied to rollup rows...
+    {
+        "metrics": ["visitors", "events"],
+        "dimensions": ["event:name"],
+        "filters": [["is_not", "event:name", ["pageview"]]],
+    },
+    {
+        "metrics": ["visitors", "pageviews"],
+        "dimensions": ["event:page"],
+        "filters": [["contains", "event:page", ["BLOG"], {"case_sensitive": False}]],
+    },
+    {
+        "metrics": ["visitors", "bounce_rate"],
+        "dimensions": ["visit:source"],
+        "filters": [
+            ["or", [["is", "visit:source", ["Google"]], ["matches", "visit:source", ["^D"]]]]
+        ],
+    },
+    {
+        "metrics": ["visitors"],
+        "dimensions": ["visit:country", "time:day"],
+        "filters": [["not", ["is", "visit:country", ["US", "DE"]]]],
+    },
+    # ...the others, and percentages, go to the raw tables; answers must match either way.
+    {
+        "metrics": ["visitors", "bounce_rate"],
+        "dimensions": ["event:page"],
+        "filters": [["is", "event:page", ["/", "/pricing"]]],
+    },
+    {
+        "metrics": ["visitors", "percentage"],
+        "dimensions": ["visit:source"],
+        "filters": [["is_not", "visit:source", [""]]],
+    },
+    {
+        "metrics": ["visitors"],
+        "dimensions": ["visit:source"],
+        "filters": [["is", "visit:country", ["DE"]]],
+    },
 ]
 
 

@@ -246,22 +246,7 @@ class SqlBuilder:
         )
 
     def _condition(self, expr: str, leaf: Leaf, params: SqlParams) -> str:
-        operator = leaf.operator
-        negate = operator.endswith("_not")
-        base = operator.removesuffix("_not")
-        if base == "is":
-            sql = f"{expr} IN ({', '.join(params.add(v) for v in leaf.values)})"
-        elif base == "contains":
-            target, values = expr, leaf.values
-            if not leaf.case_sensitive:
-                target, values = self.d.lower(expr), tuple(v.lower() for v in values)
-            sql = "(" + " OR ".join(self.d.contains(target, params.add(v)) for v in values) + ")"
-        else:
-            # RE2's inline flag makes a pattern case-insensitive in every dialect.
-            flag = "" if leaf.case_sensitive else "(?i)"
-            tests = (self.d.regex_match(expr, params.add(flag + v)) for v in leaf.values)
-            sql = "(" + " OR ".join(tests) + ")"
-        return f"(NOT {sql})" if negate else sql
+        return leaf_condition(self.d, expr, leaf, params)
 
     # -- side queries -------------------------------------------------------------------
 
@@ -381,6 +366,26 @@ class SqlBuilder:
         # Ties broken by the dimensions, so every store returns the same page.
         terms += [f"d{i} ASC" for i in range(len(dims)) if i not in ordered_dims]
         return ", ".join(terms)
+
+
+def leaf_condition(dialect: Dialect, expr: str, leaf: Leaf, params: SqlParams) -> str:
+    """SQL for one filter condition on an expression."""
+    operator = leaf.operator
+    negate = operator.endswith("_not")
+    base = operator.removesuffix("_not")
+    if base == "is":
+        sql = f"{expr} IN ({', '.join(params.add(v) for v in leaf.values)})"
+    elif base == "contains":
+        target, values = expr, leaf.values
+        if not leaf.case_sensitive:
+            target, values = dialect.lower(expr), tuple(v.lower() for v in values)
+        sql = "(" + " OR ".join(dialect.contains(target, params.add(v)) for v in values) + ")"
+    else:
+        # RE2's inline flag makes a pattern case-insensitive in every dialect.
+        flag = "" if leaf.case_sensitive else "(?i)"
+        tests = (dialect.regex_match(expr, params.add(flag + v)) for v in leaf.values)
+        sql = "(" + " OR ".join(tests) + ")"
+    return f"(NOT {sql})" if negate else sql
 
 
 def default_order(query: ParsedQuery) -> tuple[tuple[str, bool], ...]:

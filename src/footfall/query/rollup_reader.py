@@ -58,7 +58,9 @@ class RollupReader:
             return None
         if shape.kind == "events" and self._has_long_visits(site, date_range):
             return None
-        sql, params = read_sql(self.dialect, shape, site.id, date_range.first, rolled_until)
+        sql, params = read_sql(
+            self.dialect, shape, site.id, date_range.first, rolled_until, query.filters
+        )
         totals = combine_rows(shape, self.store.query(sql, params), date_range.first)
         if rolled_until < date_range.last:
             tail = DateRange(rolled_until + timedelta(days=1), date_range.last, site.timezone)
@@ -137,6 +139,7 @@ class RollupReader:
         )
         bucket = bucket_of(shape.unit, first_raw)
         for value, repeated in self.store.query(sql, params):
+            # Values the filters exclude have no entry here, so nothing is subtracted for them.
             entry = totals.get((bucket, str(value)))
             if entry is not None:
                 entry["visitors"] = entry.get("visitors", 0) - int(repeated)

@@ -21,7 +21,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from footfall.query.dialect import Dialect, SqlParams
-from footfall.query.model import ParsedQuery, time_unit
+from footfall.query.model import Branch, Filter, Leaf, Not, ParsedQuery, time_unit
+from footfall.query.plan import leaf_condition
 
 # Visit dimensions kept in visit rollups, by their sessions column ("" is the site total).
 VISIT_DIMS: dict[str, str | None] = {
@@ -76,7 +77,7 @@ def rollup_shape(
     query: ParsedQuery, side: str, metrics: list[str], site_timezone: str
 ) -> RollupShape | None:
     """The rollup that can answer this side of the query exactly, or None."""
-    if query.filters or (query.timezone not in (None, site_timezone)):
+    if query.timezone not in (None, site_timezone):
         return None
     unit = None
     others = [d for d in query.dimensions if d.kind != "time"]
@@ -89,6 +90,8 @@ def rollup_shape(
         return None
     name = others[0].name if others else ""
     dim_first = bool(others) and query.dimensions[0].kind != "time"
+    if query.filters and not _filters_on_rows(query, name, metrics, side):
+        return None
     if side == "sessions" and set(metrics) <= VISIT_METRICS:
         # Visit metrics by page describe the visits that entered there.
         key = "visit:entry_page" if name == "event:page" else name
@@ -96,6 +99,38 @@ def rollup_shape(
     if side == "events" and set(metrics) <= EVENT_METRICS and name in EVENT_DIMS:
         return RollupShape("events", name, unit, dim_first)
     return None
+
+
+def _filters_on_rows(query: ParsedQuery, name: str, metrics: list[str], side: str) -> bool:
+    """Whether the filters only restrict the breakdown's own values, so they can be applied to
+    rollup rows: each value's row is independent of the others. Not with `percentage` (its
+    total would need unique counts across values), nor for visit metrics by page (an
+    event:page filter on visits means "visits that saw the page", not their entry page)."""
+    if not name or "percentage" in metrics or (side == "sessions" and name == "event:page"):
+        return False
+    return all(_only_dimension(f, name) for f in query.filters)
+
+
+def _only_dimension(item: Filter, name: str) -> bool:
+    if isinstance(item, Leaf):
+        return item.dimension.name == name
+    if isinstance(item, Not):
+        return _only_dimension(item.child, name)
+    return all(_only_dimension(child, name) for child in item.children)
+
+
+def value_filter_sql(dialect: Dialect, filters: tuple[Filter, ...], params: SqlParams) -> str:
+    """The query's filters applied to a rollup table's `value` column."""
+    return " AND ".join(_value_condition(dialect, f, params) for f in filters)
+
+
+def _value_condition(dialect: Dialect, item: Filter, params: SqlParams) -> str:
+    if isinstance(item, Branch):
+        joiner = " AND " if item.operator == "and" else " OR "
+        return "(" + joiner.join(_value_condition(dialect, c, params) for c in item.children) + ")"
+    if isinstance(item, Not):
+        return f"(NOT {_value_condition(dialect, item.child, params)})"
+    return leaf_condition(dialect, "value", item, params)
 
 
 # -- building ---------------------------------------------------------------------------
@@ -234,9 +269,14 @@ def bucket_of(unit: str | None, day: date) -> date | None:
 
 
 def read_sql(
-    dialect: Dialect, shape: RollupShape, site_id: int, first: date, last: date
+    dialect: Dialect,
+    shape: RollupShape,
+    site_id: int,
+    first: date,
+    last: date,
+    filters: tuple[Filter, ...] = (),
 ) -> tuple[str, dict[str, Any]]:
-    """Per-day rollup rows of one dimension for [first, last]."""
+    """Per-day rollup rows of one dimension for [first, last], optionally filtered by value."""
     params = SqlParams(dialect)
     if shape.kind == "visits":
         columns = "visitors, visits, bounces, duration, session_pageviews"
@@ -249,6 +289,8 @@ def read_sql(
         f"AND dim = {params.add(shape.dim)} AND day >= {params.add(first)} "
         f"AND day <= {params.add(last)}"
     )
+    if filters:
+        sql += " AND " + value_filter_sql(dialect, filters, params)
     return sql, params.values
 
 

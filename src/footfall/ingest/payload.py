@@ -89,31 +89,65 @@ def parse_event(data: Any, prefix: str = "") -> IncomingEvent:
     """Validate one event object (error field paths are built only on error: a hot path)."""
     if not isinstance(data, dict):
         raise ValidationFailed("Expected a JSON object", field=prefix or None)
-    name = _text(data, "name", "n", MAX_NAME, prefix, required=True)
-    url = _text(data, "url", "u", MAX_URL, prefix, required=True)
+    fields = _long_keys(data)
+    name = _text(fields, "name", MAX_NAME, prefix, required=True)
+    url = _text(fields, "url", MAX_URL, prefix, required=True)
     if not _is_web_url(url):
         raise ValidationFailed("url must be an absolute http(s) URL", field=_at(prefix, "url"))
-    props = _raw(data, "props", "p")
-    revenue = _raw(data, "revenue", "$")
-    scroll = _raw(data, "scroll_depth", "sd")
-    element = _raw(data, "element", "el")
+    get = fields.get
+    props, revenue, scroll, element = (
+        get("props"),
+        get("revenue"),
+        get("scroll_depth"),
+        get("element"),
+    )
     return IncomingEvent(
         name=name,
         url=url,
-        domain=_text(data, "domain", "d", MAX_DOMAIN, prefix, required=True),
-        referrer=_text(data, "referrer", "r", MAX_REFERRER, prefix),
+        domain=_text(fields, "domain", MAX_DOMAIN, prefix, required=True),
+        referrer=_text(fields, "referrer", MAX_REFERRER, prefix),
         props=_props(props, _at(prefix, "props")) if props not in (None, "") else {},
         revenue=_revenue(revenue, _at(prefix, "revenue")) if revenue is not None else None,
-        interactive=_boolean(data, "interactive", "i", prefix, default=True),
+        interactive=_boolean(fields, "interactive", prefix, default=True),
         scroll_depth=(
             _scroll_depth(scroll, _at(prefix, "scroll_depth")) if scroll is not None else None
         ),
-        engaged_ms=_integer(data, "engaged_ms", "e", 0, MAX_ENGAGED_MS, prefix) or 0,
+        engaged_ms=_integer(fields, "engaged_ms", 0, MAX_ENGAGED_MS, prefix) or 0,
         element=_element(element, _at(prefix, "element")) if element is not None else None,
-        event_id=_text(data, "id", "id", MAX_EVENT_ID, prefix),
-        screen_width=_integer(data, "screen_width", "w", 0, 100_000, prefix),
-        hash_mode=_boolean(data, "hash", "h", prefix, default=False),
+        event_id=_text(fields, "id", MAX_EVENT_ID, prefix),
+        screen_width=_integer(fields, "screen_width", 0, 100_000, prefix),
+        hash_mode=_boolean(fields, "hash", prefix, default=False),
     )
+
+
+# The short keys trackers send, and the long names they stand for.
+SHORT_KEYS = {
+    "n": "name",
+    "u": "url",
+    "d": "domain",
+    "r": "referrer",
+    "p": "props",
+    "$": "revenue",
+    "i": "interactive",
+    "sd": "scroll_depth",
+    "e": "engaged_ms",
+    "el": "element",
+    "w": "screen_width",
+    "h": "hash",
+}
+
+
+def _long_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """The event's fields under their long names. A long key's value wins over its short
+    twin's; null counts as not given."""
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        name = SHORT_KEYS.get(key, key)
+        if value is None:
+            fields.setdefault(name, None)
+        elif key == name or fields.get(name) is None:
+            fields[name] = value
+    return fields
 
 
 @lru_cache(maxsize=8192)
@@ -160,60 +194,52 @@ def _at(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _raw(data: dict[str, Any], long: str, short: str) -> Any:
-    value = data.get(long)
-    return data.get(short) if value is None else value
-
-
 def _text(
-    data: dict[str, Any],
-    long: str,
-    short: str,
+    fields: dict[str, Any],
+    key: str,
     limit: int,
     prefix: str,
     *,
     required: bool = False,
 ) -> str:
-    value = _raw(data, long, short)
+    value = fields.get(key)
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"{long} is required", field=_at(prefix, long))
+            raise ValidationFailed(f"{key} is required", field=_at(prefix, key))
         return ""
     if not isinstance(value, str):
-        raise ValidationFailed(f"{long} must be a string", field=_at(prefix, long))
+        raise ValidationFailed(f"{key} must be a string", field=_at(prefix, key))
     if len(value) > limit:
-        raise ValidationFailed(f"{long} is longer than {limit} characters", field=_at(prefix, long))
+        raise ValidationFailed(f"{key} is longer than {limit} characters", field=_at(prefix, key))
     value = value.strip()
     if value.isascii() and "\x00" not in value:
         return value
-    return check_text(value, _at(prefix, long))
+    return check_text(value, _at(prefix, key))
 
 
-def _boolean(data: dict[str, Any], long: str, short: str, prefix: str, *, default: bool) -> bool:
-    value = _raw(data, long, short)
+def _boolean(fields: dict[str, Any], key: str, prefix: str, *, default: bool) -> bool:
+    value = fields.get(key)
     if value is None:
         return default
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise ValidationFailed(f"{long} must be true or false", field=_at(prefix, long))
+    raise ValidationFailed(f"{key} must be true or false", field=_at(prefix, key))
 
 
-def _integer(
-    data: dict[str, Any], long: str, short: str, low: int, high: int, prefix: str
-) -> int | None:
-    value = _raw(data, long, short)
+def _integer(fields: dict[str, Any], key: str, low: int, high: int, prefix: str) -> int | None:
+    value = fields.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationFailed(f"{long} must be a number", field=_at(prefix, long))
+        raise ValidationFailed(f"{key} must be a number", field=_at(prefix, key))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValidationFailed(f"{long} must be a finite number", field=_at(prefix, long))
+            raise ValidationFailed(f"{key} must be a finite number", field=_at(prefix, key))
         value = round(value)
     if not low <= value <= high:
-        raise ValidationFailed(f"{long} must be between {low} and {high}", field=_at(prefix, long))
+        raise ValidationFailed(f"{key} must be between {low} and {high}", field=_at(prefix, key))
     return value
 
 

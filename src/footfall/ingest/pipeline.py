@@ -207,6 +207,7 @@ class IngestPipeline:
         self.recent_ids = RecentIds()
         self.listeners: list[Callable[[EventRecord], None]] = []
         self.steps = ENRICHMENT_STEPS
+        self._memo: tuple[Client, int, int, bytes | None] | None = None
 
     def process(self, incoming: IncomingEvent, client: Client, outcome: Outcome) -> None:
         """Run one event through the pipeline for every site its domain names."""
@@ -221,6 +222,17 @@ class IngestPipeline:
             else:
                 outcome.dropped[reason] += 1
 
+    def _identity(self, client: Client, site: SiteInfo) -> tuple[int, bytes | None]:
+        """Today's visitor id and yesterday's salt, computed once per request and site (the
+        events of a batch share their client)."""
+        memo = self._memo
+        if memo is not None and memo[0] is client and memo[1] == site.id:
+            return memo[2], memo[3]
+        current_salt, previous_salt = self.salts.salts_at(client.now, site.timezone)
+        visitor = visitor_hash(current_salt, site.id, client.ip, client.user_agent)
+        self._memo = (client, site.id, visitor, previous_salt)
+        return visitor, previous_salt
+
     def _process_for_site(
         self, incoming: IncomingEvent, client: Client, site: SiteInfo
     ) -> str | None:
@@ -232,8 +244,7 @@ class IngestPipeline:
             reason = step(draft, self.enrichers)
             if reason is not None:
                 return reason
-        current_salt, previous_salt = self.salts.salts_at(client.now, site.timezone)
-        record.visitor_id = visitor_hash(current_salt, site.id, client.ip, client.user_agent)
+        record.visitor_id, previous_salt = self._identity(client, site)
         previous_id = None
         if previous_salt is not None and not self.sessionizer.is_live(
             site.id, record.visitor_id, record.ts
@@ -251,27 +262,28 @@ class IngestPipeline:
 def _new_record(
     incoming: IncomingEvent, client: Client, site: SiteInfo, protocol: str
 ) -> EventRecord:
-    element = incoming.element
-    revenue = incoming.revenue
-    return EventRecord(
+    # Only non-default fields go through the constructor: keyword handling is the cost.
+    record = EventRecord(
         site_id=site.id,
         ts=client.now,
         name=incoming.name,
         event_id=_event_id(site.id, incoming.event_id),
         props_keys=list(incoming.props),
         props_values=list(incoming.props.values()),
-        revenue_amount=revenue.amount if revenue else None,
-        revenue_currency=revenue.currency if revenue else "",
         scroll_depth=incoming.scroll_depth,
         engaged_ms=incoming.engaged_ms,
-        element_tag=element.tag if element else "",
-        element_text=element.text if element else "",
-        element_selector=element.selector if element else "",
-        element_href=element.href if element else "",
-        order_id=incoming.props.get("order_id", "") if revenue else "",
         interactive=incoming.interactive,
         protocol=protocol,
     )
+    element = incoming.element
+    if element is not None:
+        record.element_tag, record.element_text = element.tag, element.text
+        record.element_selector, record.element_href = element.selector, element.href
+    revenue = incoming.revenue
+    if revenue is not None:
+        record.revenue_amount, record.revenue_currency = revenue.amount, revenue.currency
+        record.order_id = incoming.props.get("order_id", "")
+    return record
 
 
 _random_ids = random.Random(int.from_bytes(os.urandom(16), "big"))

@@ -31,7 +31,7 @@ from footfall.query.rollup_reader import RollupReader
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo
 from footfall.store.duckdb_store import DuckDBEventStore
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange
 
 DOMAIN = "query.bench.footfall.dev"
 TIMEZONE = "Europe/Berlin"
@@ -105,6 +105,7 @@ class RecordingStore:
     def __init__(self, store: DuckDBEventStore) -> None:
         self.store = store
         self.dialect = store.dialect
+        self.collapsing = store.collapsing
         self.statements: list[tuple[str, Any]] = []
 
     def query(
@@ -113,7 +114,7 @@ class RecordingStore:
         self.statements.append((sql, params))
         return self.store.query(sql, params)
 
-    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionChange]) -> None:
         self.store.write(events, sessions)
 
     def apply(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Footfall needs, only those missing.
 #   runtime: Python venv support and Node.js (to build the tracker and dashboard)
-#   test:    runtime plus the system Chromium for browser tests
+#   test:    runtime plus the system Chromium for browser tests, and the servers the
+#            scale-out tests start on loopback (PostgreSQL, Redis, ClickHouse)
 set -euo pipefail
 
 group="${1:-runtime}"
 packages=(python3 python3-venv python3-pip nodejs npm ca-certificates)
 if [ "$group" = "test" ]; then
-  packages+=(chromium fonts-liberation)
+  packages+=(chromium fonts-liberation postgresql redis-server clickhouse-server wrk)
 fi
 
 missing=()
@@ -21,6 +22,10 @@ for pkg in "${packages[@]}"; do
       nodejs) command -v node >/dev/null && continue ;;
       npm) command -v npm >/dev/null && continue ;;
       chromium) [ -x /usr/bin/chromium ] && continue ;;
+      postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && continue ;;
+      redis-server) command -v redis-server >/dev/null && continue ;;
+      clickhouse-server) command -v clickhouse-server >/dev/null && continue ;;
+      wrk) command -v wrk >/dev/null && continue ;;
     esac
     missing+=("$pkg")
   fi

@@ -188,7 +188,9 @@ class Runtime:
 
     async def _expire_sessions_loop(self) -> None:
         async def expire() -> None:
-            self.sessionizer.expire(self.clock())
+            now = self.clock()
+            self.sessionizer.expire(now)
+            self.buffer.forget_finished(now - 2 * self.sessionizer.timeout)
 
         await self._every(30, expire)
 

@@ -21,7 +21,7 @@ from footfall.query.rollup_builder import RollupBuilder
 from footfall.query.rollup_reader import RollupReader
 from footfall.sites.registry import SiteInfo
 from footfall.store.duckdb_store import DuckDBEventStore
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 NOW = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)  # the day after Europe's switch to summer time
 DAYS = 9
@@ -139,7 +139,7 @@ def add_midnight_visits(store: DuckDBEventStore, site: SiteInfo) -> None:
                 hostname="demo.footfall.dev",
             )
         )
-    store.write(events, sessions)
+    store.write(events, [SessionChange(None, s) for s in sessions])
 
 
 class CountingReader(RollupReader):
@@ -245,7 +245,7 @@ async def test_visit_spanning_two_midnights_makes_event_rollups_step_aside(
         pageviews=80,
         events=80,
     )
-    store.write(marathon, [session])
+    store.write(marathon, [SessionChange(None, session)])
     build(store, site, NOW + timedelta(days=2))
     await assert_same_answers(store, site)
     store.close()
@@ -269,16 +269,19 @@ async def test_late_writes_into_rolled_days_are_never_served_stale(
             )
         ],
         [
-            SessionRecord(
-                site_id=1,
-                session_id=7777,
-                visitor_id=777,
-                start=late,
-                end=late,
-                pageviews=1,
-                events=1,
-                entry_page="/late",
-                exit_page="/late",
+            SessionChange(
+                None,
+                SessionRecord(
+                    site_id=1,
+                    session_id=7777,
+                    visitor_id=777,
+                    start=late,
+                    end=late,
+                    pageviews=1,
+                    events=1,
+                    entry_page="/late",
+                    exit_page="/late",
+                ),
             )
         ],
     )

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from footfall.store.buffer import EventBuffer
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 T0 = datetime(2025, 6, 10, tzinfo=UTC)
 
@@ -17,19 +17,22 @@ class FlakyStore:
     """Records writes; fails the first `failures` attempts like an unreachable store."""
 
     dialect = "duckdb"
+    collapsing = False
 
     def __init__(self, failures: int = 0) -> None:
         self.failures = failures
         self.events: list[EventRecord] = []
         self.sessions: list[SessionRecord] = []
+        self.changes: list[SessionChange] = []
         self.batches: list[int] = []
 
-    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+    def write(self, events: Sequence[EventRecord], changes: Sequence[SessionChange]) -> None:
         if self.failures:
             self.failures -= 1
             raise OSError("store unavailable")
         self.events.extend(events)
-        self.sessions.extend(sessions)
+        self.sessions.extend(c.current for c in changes)
+        self.changes.extend(changes)
         self.batches.append(len(events))
 
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
@@ -106,3 +109,21 @@ async def test_full_buffer_wakes_the_flusher() -> None:
     assert buffer.is_full
     await buffer.close()
     await asyncio.wait_for(task, 1)
+
+
+async def test_collapsing_stores_get_the_state_last_written() -> None:
+    store = FlakyStore()
+    store.collapsing = True
+    changed = [[session(1)], [session(2)], [session(3)]]
+    buffer = EventBuffer(store, lambda: changed.pop(0) if changed else [])
+    assert await buffer.flush() == 0
+    assert [(c.previous, c.current.version) for c in store.changes] == [(None, 1)]
+    store.failures = 1
+    with pytest.raises(OSError, match="unavailable"):
+        await buffer.flush()  # version 2 fails...
+    await buffer.flush()  # ...and goes out with version 3, replacing version 1
+    last = store.changes[-1]
+    assert last.previous is not None
+    assert (last.previous.version, last.current.version) == (1, 3)
+    buffer.forget_finished(T0 + timedelta(hours=1))
+    assert not buffer._written

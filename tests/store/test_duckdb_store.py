@@ -5,22 +5,25 @@ from decimal import Decimal
 from pathlib import Path
 
 from footfall.store.duckdb_store import DuckDBEventStore
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 T0 = datetime(2025, 6, 10, 8, 0, 0, 123456, tzinfo=UTC)
 
 
-def session(version: int, pageviews: int, **fields: object) -> SessionRecord:
-    return SessionRecord(
-        site_id=1,
-        session_id=9,
-        visitor_id=5,
-        start=T0,
-        end=T0 + timedelta(seconds=42),
-        pageviews=pageviews,
-        version=version,
-        **fields,
-    )  # type: ignore[arg-type]
+def session(version: int, pageviews: int, **fields: object) -> SessionChange:
+    return SessionChange(
+        None,
+        SessionRecord(
+            site_id=1,
+            session_id=9,
+            visitor_id=5,
+            start=T0,
+            end=T0 + timedelta(seconds=42),
+            pageviews=pageviews,
+            version=version,
+            **fields,  # type: ignore[arg-type]
+        ),
+    )
 
 
 def test_round_trip_of_every_column_kind(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from footfall.query.dates import today_in
 from footfall.query.dialect import dialect_for
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.store.base import EventStore
-from footfall.store.records import EventRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 WRITE_EVERY = 50_000
 
@@ -70,18 +70,21 @@ def load_traffic(
     first = today - timedelta(days=days - 1)
     plan = model.visits_per_day(events, first, days)
     expected = max(1, round(sum(plan) * 5.4))
-    written = sessions = 0
+    written_events = sessions = 0
+    written: dict[int, SessionRecord] = {}
     outcome = Outcome()
 
     def write() -> None:
-        nonlocal written, sessions
+        nonlocal written_events, sessions
         changed = sessionizer.take_changed()
-        store.write(sink.events, changed)
-        written += len(sink.events)
+        store.write(sink.events, [SessionChange(written.get(s.session_id), s) for s in changed])
+        if store.collapsing:
+            written.update((s.session_id, s) for s in changed)
+        written_events += len(sink.events)
         sessions += len(changed)
         sink.events = []
         if progress:
-            progress(written, expected)
+            progress(written_events, expected)
 
     for index, visits in enumerate(plan):
         day = first + timedelta(days=index)
@@ -93,7 +96,9 @@ def load_traffic(
                 write()
     write()
     sessions = _count_sessions(store, site.id)
-    return LoadResult(events=written, sessions=sessions, seconds=time.perf_counter() - started)
+    return LoadResult(
+        events=written_events, sessions=sessions, seconds=time.perf_counter() - started
+    )
 
 
 def _count_sessions(store: EventStore, site_id: int) -> int:

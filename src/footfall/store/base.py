@@ -6,16 +6,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange
 
 
 class EventStore(Protocol):
     """A columnar store of events and sessions; all methods block (run them in threads)."""
 
     dialect: str
+    # True when updates are written as cancel-and-replace rows and need the previous state.
+    collapsing: bool
 
-    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
-        """Append events and upsert sessions, atomically."""
+    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionChange]) -> None:
+        """Append events and store the new state of changed visits."""
         ...
 
     def query(

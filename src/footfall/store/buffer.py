@@ -11,9 +11,10 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from footfall.store.base import EventStore
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,12 @@ class EventBuffer:
         self.max_events = max_events
         self.max_pending = max_pending
         self._events: list[EventRecord] = []
-        self._retry_sessions: dict[tuple[int, int], SessionRecord] = {}
+        # Visits changed but not yet written (kept across failed writes), and, for collapsing
+        # stores, the state last written of each visit still in progress.
+        self._pending: dict[tuple[int, int], SessionRecord] = {}
+        self._written: dict[tuple[int, int], SessionRecord] | None = (
+            {} if getattr(store, "collapsing", False) else None
+        )
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._closed = False
@@ -64,33 +70,41 @@ class EventBuffer:
         """Write everything waiting now; returns the number of events written."""
         async with self._lock:
             events, self._events = self._events, []
-            sessions = self._merge_sessions(self._take_sessions())
-            if not events and not sessions:
+            pending = self._pending
+            for session in self._take_sessions():
+                key = (session.site_id, session.session_id)
+                known = pending.get(key)
+                if known is None or session.version >= known.version:
+                    pending[key] = session
+            if not events and not pending:
                 return 0
+            written = self._written
+            changes = [
+                SessionChange(written.get(key) if written is not None else None, session)
+                for key, session in pending.items()
+            ]
             started = time.perf_counter()
             try:
-                await asyncio.to_thread(self.store.write, events, sessions)
+                await asyncio.to_thread(self.store.write, events, changes)
             except Exception:
+                # Events go back in front; changed visits stay pending for the next attempt.
                 self.failed_flushes += 1
                 log.exception("event store write failed; %d events kept for retry", len(events))
                 self._events[:0] = events
-                self._retry_sessions = {(s.site_id, s.session_id): s for s in sessions}
                 raise
+            if written is not None:
+                written.update(pending)
+            self._pending = {}
             self.last_flush_s = time.perf_counter() - started
             self.flushed_events += len(events)
             return len(events)
 
-    def _merge_sessions(self, changed: list[SessionRecord]) -> list[SessionRecord]:
-        if not self._retry_sessions:
-            return changed
-        merged = self._retry_sessions
-        self._retry_sessions = {}
-        for session in changed:
-            key = (session.site_id, session.session_id)
-            current = merged.get(key)
-            if current is None or session.version >= current.version:
-                merged[key] = session
-        return list(merged.values())
+    def forget_finished(self, before: datetime) -> None:
+        """Drop the written state of visits that ended before `before` (they cannot change)."""
+        if self._written:
+            done = [key for key, session in self._written.items() if session.end < before]
+            for key in done:
+                del self._written[key]
 
     async def run(self) -> None:
         """Flush periodically until closed."""

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from footfall.store.arrow import events_table, sessions_table
-from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
 from footfall.store.schema import (
     EVENT_COLUMNS,
     ROLLUP_DAY_COLUMNS,
@@ -59,6 +59,7 @@ class DuckDBEventStore:
     """Events and sessions in an embedded DuckDB database."""
 
     dialect = "duckdb"
+    collapsing = False
 
     def __init__(self, path: Path | str, *, threads: int = 2, memory_limit: str = "1GB") -> None:
         self.path = str(path)
@@ -78,10 +79,11 @@ class DuckDBEventStore:
         # Per site, the earliest instant written since rollups were last reconciled.
         self._touched: dict[int, datetime] = {}
 
-    def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+    def write(self, events: Sequence[EventRecord], changes: Sequence[SessionChange]) -> None:
         """Append events and upsert sessions in one transaction (blocking; run in a thread)."""
-        if not events and not sessions:
+        if not events and not changes:
             return
+        sessions = [change.current for change in changes]
         with self._write_lock:
             con = self._con
             con.execute("BEGIN TRANSACTION")

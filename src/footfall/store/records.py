@@ -97,6 +97,16 @@ class SessionRecord(msgspec.Struct, kw_only=True):
         return self.pageviews + self.interactive_events <= 1
 
 
+class SessionChange(msgspec.Struct, frozen=True):
+    """A visit's new state and the state last written to the store (None if never written).
+
+    Upserting stores use only `current`; collapsing stores (ClickHouse) cancel `previous`.
+    """
+
+    previous: SessionRecord | None
+    current: SessionRecord
+
+
 # Visit-level attributes stamped on every event of a session (exit page excepted: it changes).
 VISIT_ATTRIBUTES: tuple[str, ...] = (
     "referrer",

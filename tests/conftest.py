@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import AsyncIterator
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +19,7 @@ from footfall.app import create_app
 from footfall.db.migrate import upgrade_to_head
 from footfall.runtime import Runtime
 from footfall.settings import Settings
+from tests.servers import ClickHouse, Postgres, Redis, clickhouse, pg_bin, postgres, redis
 
 CHROME_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -76,10 +80,69 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@dataclass
+class ScaleOut:
+    """The scale-out servers of one test session."""
+
+    postgres: Postgres
+    redis: Redis
+    clickhouse: ClickHouse
+    template: str  # a migrated PostgreSQL database to copy
+    counter: list[int] = field(default_factory=lambda: [0])
+
+    def databases(self) -> tuple[str, str]:
+        """A fresh PostgreSQL database (copied from the template) and a ClickHouse URL."""
+        self.counter[0] += 1
+        name = f"test_{os.getpid()}_{self.counter[0]}"
+        subprocess.run(
+            [
+                pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.postgres.port),
+                "-U",
+                "footfall",
+                "-T",
+                self.template,
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return self.postgres.url(name), self.clickhouse.url(name)
+
+
+@pytest.fixture(scope="session")
+def scaleout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleOut]:
+    """PostgreSQL, Redis and ClickHouse started once for the whole test run (on first use)."""
+    base = tmp_path_factory.mktemp("scaleout")
+    with ExitStack() as stack:
+        pg = stack.enter_context(postgres(base / "postgres"))
+        rd = stack.enter_context(redis(base / "redis"))
+        ch = stack.enter_context(clickhouse(base / "clickhouse"))
+        template = "footfall_template"
+        pg.create_database(template)
+        upgrade_to_head(pg.url(template).replace("postgresql://", "postgresql+asyncpg://"))
+        yield ScaleOut(pg, rd, ch, template)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, migrated_template: Path) -> Settings:
+def profile(request: pytest.FixtureRequest) -> str:
+    """The deployment profile: "embedded" unless a test is parametrized with scale-out."""
+    return str(getattr(request, "param", "embedded"))
+
+
+@pytest.fixture
+def settings(
+    tmp_path: Path, migrated_template: Path, profile: str, request: pytest.FixtureRequest
+) -> Settings:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
+    if profile == "scale-out":
+        servers: ScaleOut = request.getfixturevalue("scaleout")
+        database_url, clickhouse_url = servers.databases()
+        return make_settings(data_dir, database_url=database_url, clickhouse_url=clickhouse_url)
     shutil.copyfile(migrated_template, data_dir / "footfall.sqlite3")
     return make_settings(data_dir)
 

@@ -75,7 +75,7 @@ class Postgres:
         """Create an empty database; returns its URL."""
         subprocess.run(
             [
-                str(Path(_pg_bin("createdb"))),
+                str(Path(pg_bin("createdb"))),
                 "-h",
                 "127.0.0.1",
                 "-p",
@@ -90,7 +90,7 @@ class Postgres:
         return self.url(name)
 
 
-def _pg_bin(name: str) -> str:
+def pg_bin(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not candidates:
         pytest.fail("PostgreSQL is not installed: run ./scripts/install-system-deps.sh test")
@@ -115,7 +115,7 @@ def postgres(directory: Path) -> Iterator[Postgres]:
     user = {"user": "postgres", "group": "postgres"} if as_root else {}
     subprocess.run(
         [
-            _pg_bin("initdb"),
+            pg_bin("initdb"),
             "-D",
             str(data),
             "-U",
@@ -132,7 +132,7 @@ def postgres(directory: Path) -> Iterator[Postgres]:
     )
     process = subprocess.Popen(
         [
-            _pg_bin("postgres"),
+            pg_bin("postgres"),
             "-D",
             str(data),
             "-p",
@@ -159,7 +159,7 @@ def postgres(directory: Path) -> Iterator[Postgres]:
         wait_until(
             lambda: (
                 subprocess.run(
-                    [_pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
+                    [pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
                 ).returncode
                 == 0
             ),
@@ -167,7 +167,7 @@ def postgres(directory: Path) -> Iterator[Postgres]:
             "PostgreSQL",
         )
         subprocess.run(
-            [_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "footfall", "footfall"],
+            [pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "footfall", "footfall"],
             check=True,
             capture_output=True,
         )

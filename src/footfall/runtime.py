@@ -22,13 +22,14 @@ from footfall.enrich.geo import GeoLocator
 from footfall.identity.salts import SaltStore
 from footfall.identity.sessions import Sessionizer
 from footfall.ingest.pipeline import Enrichers, IngestPipeline
-from footfall.query.dialect import DUCKDB
+from footfall.query.dialect import dialect_for
 from footfall.query.engine import QueryEngine
 from footfall.query.rollup_builder import BuildReport, RollupBuilder
 from footfall.query.rollup_reader import RollupReader
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.sites.service import all_sites
+from footfall.store.base import EventStore
 from footfall.store.buffer import EventBuffer
 from footfall.store.duckdb_store import DuckDBEventStore
 from footfall.store.records import EventRecord
@@ -50,6 +51,19 @@ def load_secret_key(settings: Settings) -> str:
     return key
 
 
+def open_event_store(settings: Settings) -> EventStore:
+    """ClickHouse when FOOTFALL_CLICKHOUSE_URL is set, else DuckDB in the data dir (blocking)."""
+    if settings.clickhouse_url:
+        from footfall.store.clickhouse_store import ClickHouseEventStore
+
+        return ClickHouseEventStore(settings.clickhouse_url, cluster=settings.clickhouse_cluster)
+    return DuckDBEventStore(
+        settings.events_path,
+        threads=settings.duckdb_threads,
+        memory_limit=settings.duckdb_memory_limit,
+    )
+
+
 def utcnow() -> datetime:
     """Now, in UTC."""
     return datetime.now(UTC)
@@ -63,14 +77,14 @@ class Runtime:
     secret_key: str
     engine: AsyncEngine
     db: async_sessionmaker[AsyncSession]
-    store: DuckDBEventStore
+    store: EventStore
     sites: SiteRegistry
     salts: SaltStore
     sessionizer: Sessionizer
     buffer: EventBuffer
     pipeline: IngestPipeline
     queries: QueryEngine
-    rollup_builder: RollupBuilder
+    rollup_builder: RollupBuilder | None
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _last_event: dict[int, datetime] = field(default_factory=dict)
@@ -107,12 +121,10 @@ class Runtime:
         await upgrade_to_head_async(settings.metadata_url)
         engine = make_engine(settings.metadata_url)
         db = make_session_factory(engine)
-        store = await asyncio.to_thread(
-            DuckDBEventStore,
-            settings.events_path,
-            threads=settings.duckdb_threads,
-            memory_limit=settings.duckdb_memory_limit,
-        )
+        store = await asyncio.to_thread(open_event_store, settings)
+        dialect = dialect_for(store.dialect)
+        # Daily rollups live in the embedded store; ClickHouse counts fast enough raw.
+        embedded = isinstance(store, DuckDBEventStore)
         sites = SiteRegistry()
         salts = SaltStore(db)
         sessionizer = Sessionizer(timedelta(seconds=settings.session_timeout_s))
@@ -140,9 +152,13 @@ class Runtime:
             sessionizer=sessionizer,
             buffer=buffer,
             pipeline=pipeline,
-            queries=QueryEngine(store, DUCKDB, clock, rollups=RollupReader(store, DUCKDB)),
-            rollup_builder=RollupBuilder(
-                store, DUCKDB, timedelta(seconds=settings.session_timeout_s)
+            queries=QueryEngine(
+                store, dialect, clock, rollups=RollupReader(store, dialect) if embedded else None
+            ),
+            rollup_builder=(
+                RollupBuilder(store, dialect, timedelta(seconds=settings.session_timeout_s))
+                if embedded
+                else None
             ),
             clock=clock,
         )
@@ -154,7 +170,8 @@ class Runtime:
             runtime._spawn("sessions", runtime._expire_sessions_loop)
             runtime._spawn("salts", runtime._salt_loop)
             runtime._spawn("sites", runtime._site_reload_loop)
-            runtime._spawn("rollups", runtime._rollup_loop)
+            if runtime.rollup_builder is not None:
+                runtime._spawn("rollups", runtime._rollup_loop)
         return runtime
 
     async def stop(self) -> None:
@@ -202,6 +219,8 @@ class Runtime:
 
     async def build_rollups(self, budget: int = 3) -> None:
         """One pass of rollup maintenance over every site (off the event loop)."""
+        if self.rollup_builder is None:
+            return
         sites = self.sites.all()
         report = await asyncio.to_thread(self.rollup_builder.run, sites, self.clock(), budget)
         if report.built or report.dropped:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     base_url: str | None = None
     secret_key: str | None = None
     database_url: str | None = None
+    clickhouse_url: str | None = None
+    clickhouse_cluster: str | None = None
+    redis_url: str | None = None
     log_level: str = "info"
 
     registration_open: bool = True

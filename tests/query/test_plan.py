@@ -150,3 +150,22 @@ def test_local_time_uses_offset_spans_not_timezone_functions() -> None:
     side = build("events", metrics=["pageviews"], dimensions=["time:hour"])
     assert "to_seconds(7200)" in side.sql
     assert "timezone(" not in side.sql.lower()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "case_sensitive", "expected"),
+    [
+        ("^/blog", True, "^/blog"),
+        ("^/blog", False, "(?i:^/blog)"),
+        ("(?i)^ios$", True, "(?i:^ios$)"),
+        ("(?is)a.b", False, "(?i:(?is:a.b))"),
+    ],
+)
+def test_patterns_use_group_flags(pattern: str, case_sensitive: bool, expected: str) -> None:
+    import re as stdlib_re
+
+    from footfall.query.plan import portable_pattern
+
+    converted = portable_pattern(pattern, case_sensitive)
+    assert converted == expected
+    stdlib_re.compile(converted)

@@ -28,6 +28,9 @@ from tests.conftest import (
     Harness,
 )
 
+# Every answer must be the same on the embedded and the scale-out profile.
+pytestmark = pytest.mark.parametrize("profile", ["embedded", "scale-out"], indirect=True)
+
 SITE = "https://example.com"
 
 

@@ -34,6 +34,8 @@ class Dialect:
     name = "duckdb"
     events_table = "events"
     sessions_table = "sessions"
+    # Whether `count(*) OVER ()` can count the groups of a paginated query.
+    window_count = True
 
     def placeholder(self, name: str) -> str:
         """A named parameter reference."""
@@ -116,6 +118,95 @@ class Dialect:
         """A bound UTC timestamp comparable with stored `ts`/`start` columns."""
         return params.add(_naive(value))
 
+    def sessions_from(self, final: bool) -> str:
+        """The sessions table (alias s); `final` asks for fully collapsed rows where needed."""
+        del final  # upserted rows are always final
+        return f"{self.sessions_table} AS s"
+
+
+class ClickHouseDialect(Dialect):
+    """ClickHouse spelling, within what ClickHouse 18.16 has.
+
+    Sessions are a VersionedCollapsingMergeTree: an updated visit is a cancel row (sign -1) of
+    its previous state plus a new row (sign +1) until merges collapse them. Counts and sums
+    therefore multiply by `sign`. Unique visitors stay exact without collapsing because every
+    row of a visit carries the same visitor and the same immutable attributes (source, place,
+    device, entry page, start); only the exit page changes, so queries touching it read
+    `FINAL`.
+    """
+
+    name = "clickhouse"
+    window_count = False
+
+    def placeholder(self, name: str) -> str:
+        """A named parameter reference (clickhouse-driver's pyformat)."""
+        return f"%({name})s"
+
+    def count_distinct(self, expr: str) -> str:
+        """Exact number of distinct values."""
+        return f"uniqExact({expr})"
+
+    def count_rows(self) -> str:
+        """Live visits: cancel rows subtract what they cancel."""
+        return "sum(sign)"
+
+    def count_if(self, condition: str) -> str:
+        """Number of rows meeting a condition."""
+        return f"countIf({condition})"
+
+    def sum_of(self, expr: str) -> str:
+        """Sum over live visit rows."""
+        return f"sum({expr} * sign)"
+
+    def sum_if(self, expr: str, condition: str) -> str:
+        """Sum over event rows meeting a condition."""
+        return f"sumIf({expr}, {condition})"
+
+    def sum_bool(self, expr: str) -> str:
+        """Number of live visit rows where a flag is set."""
+        return f"sum({expr} * sign)"
+
+    def prop_value(self, key_placeholder: str) -> str:
+        """The value of a custom property, '' when the event lacks it (index 0 gives '')."""
+        return f"props_values[indexOf(props_keys, {key_placeholder})]"
+
+    def contains(self, expr: str, placeholder: str) -> str:
+        """Substring test."""
+        return f"(position({expr}, {placeholder}) > 0)"
+
+    def regex_match(self, expr: str, placeholder: str) -> str:
+        """RE2 partial-match test."""
+        return f"match({expr}, {placeholder})"
+
+    def lower(self, expr: str) -> str:
+        """Unicode lower case."""
+        return f"lowerUTF8({expr})"
+
+    def ratio(self, numerator: str, denominator: str) -> str:
+        """numerator / denominator as a float, NULL when the denominator is 0."""
+        return f"(toFloat64({numerator}) / nullIf({denominator}, 0))"
+
+    def add_seconds(self, column: str, seconds_expr: str) -> str:
+        """A timestamp shifted by a number of seconds."""
+        return f"addSeconds({column}, {seconds_expr})"
+
+    def truncate(self, unit: str, expr: str) -> str:
+        """Start of the bucket holding a (local wall time) timestamp, computed in UTC."""
+        if unit == "week":
+            return f"toMonday({expr})"
+        if unit == "month":
+            return f"toStartOfMonth({expr})"
+        function = {"minute": "toStartOfMinute", "hour": "toStartOfHour", "day": "toStartOfDay"}
+        return f"{function[unit]}({expr}, 'UTC')"
+
+    def timestamp_param(self, params: SqlParams, value: Any) -> str:
+        """A UTC instant, independent of the server's timezone setting."""
+        return f"toDateTime({params.add(_naive(value).strftime('%Y-%m-%d %H:%M:%S'))}, 'UTC')"
+
+    def sessions_from(self, final: bool) -> str:
+        """The sessions table, fully collapsed (`FINAL`) when mutable columns are involved."""
+        return f"{self.sessions_table} AS s" + (" FINAL" if final else "")
+
 
 def _naive(moment: Any) -> Any:
     return moment.replace(tzinfo=None) if getattr(moment, "tzinfo", None) else moment
@@ -124,9 +215,12 @@ def _naive(moment: Any) -> Any:
 DUCKDB = Dialect()
 
 
+CLICKHOUSE = ClickHouseDialect()
+
+
 def dialect_for(name: str) -> Dialect:
     """The dialect of an event store, by the store's `dialect` name."""
-    dialects = {DUCKDB.name: DUCKDB}
+    dialects = {DUCKDB.name: DUCKDB, CLICKHOUSE.name: CLICKHOUSE}
     try:
         return dialects[name]
     except KeyError:

@@ -129,7 +129,8 @@ class QueryEngine:
         first = rows[0][0] if rows else None
         if not isinstance(first, datetime) or first.year < 2000:
             return None
-        return today_in(timezone, first.replace(tzinfo=UTC))
+        first = first.replace(tzinfo=UTC) if first.tzinfo is None else first.astimezone(UTC)
+        return today_in(timezone, first)
 
     def _comparison_range(self, query: ParsedQuery, current: DateRange) -> DateRange:
         if isinstance(query.compare, tuple):
@@ -262,9 +263,16 @@ class QueryEngine:
         builder.build(
             side_query, paginate=paginate, key_filter=key_filter, dimensions=query.dimensions
         )
-        raw_rows = await self._run(side_query)
         ndims = len(query.dimensions)
-        total = int(raw_rows[0][-1]) if raw_rows and paginate else 0
+        if side_query.count_sql:
+            raw_rows, counted = await asyncio.gather(
+                self._run(side_query),
+                asyncio.to_thread(self.store.query, side_query.count_sql, side_query.params),
+            )
+            total = int(counted[0][0]) if counted else 0
+        else:
+            raw_rows = await self._run(side_query)
+            total = int(raw_rows[0][-1]) if raw_rows and paginate else 0
         rows = [
             (
                 _key(query.dimensions, raw[:ndims]),
@@ -383,7 +391,9 @@ def _is_time_series(query: ParsedQuery) -> bool:
 def _key(dimensions: Sequence[Dimension], raw: Sequence[Any]) -> Key:
     key = []
     for dim, value in zip(dimensions, raw, strict=True):
-        if dim.kind == "time" and isinstance(value, date) and not isinstance(value, datetime):
+        if dim.kind == "time" and isinstance(value, datetime):
+            value = value.replace(tzinfo=None)  # local wall time; stores differ on tz marks
+        elif dim.kind == "time" and isinstance(value, date):
             value = datetime(value.year, value.month, value.day)
         elif dim.kind != "time":
             value = "" if value is None else str(value)

@@ -11,6 +11,7 @@ Filters on the other table's dimensions become `session_id IN (subquery)` condit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,10 +23,17 @@ from footfall.query.dialect import Dialect, SqlParams
 from footfall.query.model import Branch, Filter, Leaf, Not, ParsedQuery, time_unit
 
 SideName = Literal["events", "sessions", "scroll"]
-SCROLL_BUCKET_SQL = (
-    "CASE WHEN max_sd >= 100 THEN '100%' WHEN max_sd >= 75 THEN '75-99%' "
-    "WHEN max_sd >= 50 THEN '50-74%' WHEN max_sd >= 25 THEN '25-49%' ELSE '0-24%' END"
-)
+SCROLL_BUCKETS = ((100, "100%"), (75, "75-99%"), (50, "50-74%"), (25, "25-49%"))
+
+
+def scroll_bucket_sql(params: SqlParams) -> str:
+    """The scroll depth bucket of a per-page row (labels bound: '%' must not reach the SQL)."""
+    cases = " ".join(
+        f"WHEN max_sd >= {floor} THEN {params.add(label)}" for floor, label in SCROLL_BUCKETS
+    )
+    return f"CASE {cases} ELSE {params.add('0-24%')} END"
+
+
 Aggregates = dict[str, Any]
 
 
@@ -128,6 +136,8 @@ class SideQuery:
     sql: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     aggregate_aliases: list[str] = field(default_factory=list)
+    # For dialects without window functions: SQL counting the groups of a paginated query.
+    count_sql: str = ""
 
 
 def uses_event_scope(query: ParsedQuery) -> bool:
@@ -234,7 +244,7 @@ class SqlBuilder:
             inner = self._condition(f"{dim.session_column}", leaf, params)
             site = params.add(self.q.site_id)
             return (
-                f"session_id IN (SELECT session_id FROM {self.d.sessions_table} "
+                f"session_id IN (SELECT session_id FROM {self.d.sessions_from(final=True)} "
                 f"WHERE site_id = {site} AND {inner})"
             )
         # An event attribute on the sessions side: visits with at least one matching event.
@@ -284,11 +294,18 @@ class SqlBuilder:
         select = [f"{expr} AS d{i}" for i, expr in enumerate(dim_exprs)]
         select += [f"{sql} AS {alias}" for alias, sql in aggregates.items()]
         order_sql = self._order(side, dims, plans, select) if paginate else ""
+        where = " AND ".join(conditions)
+        group = " GROUP BY " + ", ".join(f"d{i}" for i in range(len(dims))) if dims else ""
         if paginate and dims:
-            select.append("count(*) OVER () AS total_rows")
-        sql = f"SELECT {', '.join(select)} FROM {source} WHERE {' AND '.join(conditions)}"
-        if dims:
-            sql += " GROUP BY " + ", ".join(f"d{i}" for i in range(len(dims)))
+            if self.d.window_count:
+                select.append("count(*) OVER () AS total_rows")
+            else:
+                keys = ", ".join(f"{expr} AS d{i}" for i, expr in enumerate(dim_exprs))
+                side.count_sql = (
+                    f"SELECT count(*) FROM (SELECT {keys} FROM {source} WHERE {where}{group}) "
+                    "AS groups"
+                )
+        sql = f"SELECT {', '.join(select)} FROM {source} WHERE {where}{group}"
         if order_sql:
             sql += f" ORDER BY {order_sql}"
         if paginate and dims:
@@ -304,7 +321,7 @@ class SqlBuilder:
             for i, d in enumerate(dims)
             if d.kind == "event" and d.session_column is None
         }
-        source = f"{self.d.sessions_table} AS s"
+        source = self.d.sessions_from(final=self._touches_exit_page(dims))
         if joined:
             inner_dims = ", ".join(
                 f"{self._event_dim(d, params)} AS {joined[d.name]}"
@@ -319,6 +336,11 @@ class SqlBuilder:
             )
         dim_exprs = [self._session_dim(d, params, joined) for d in dims]
         return dim_exprs, source, self.session_conditions(params)
+
+    def _touches_exit_page(self, dims: Sequence[Dimension]) -> bool:
+        """Whether the exit page (the one visit column that changes) is grouped or filtered."""
+        names = {d.name for d in dims} | {leaf.dimension.name for leaf in _leaves(self.q.filters)}
+        return "visit:exit_page" in names
 
     def _scroll_source(
         self, dims: Sequence[Dimension], params: SqlParams
@@ -335,7 +357,8 @@ class SqlBuilder:
             f"WHERE {' AND '.join(conditions)} GROUP BY {', '.join(group)}"
         )
         outer_dims = [
-            SCROLL_BUCKET_SQL if d.name == SCROLL_BUCKET else f"d{i}" for i, d in enumerate(dims)
+            scroll_bucket_sql(params) if d.name == SCROLL_BUCKET else f"d{i}"
+            for i, d in enumerate(dims)
         ]
         return outer_dims, f"({inner}) AS per_page", ["1 = 1"]
 
@@ -368,6 +391,18 @@ class SqlBuilder:
         return ", ".join(terms)
 
 
+def _leaves(filters: Sequence[Filter]) -> list[Leaf]:
+    found: list[Leaf] = []
+    for item in filters:
+        if isinstance(item, Leaf):
+            found.append(item)
+        elif isinstance(item, Not):
+            found.extend(_leaves([item.child]))
+        else:
+            found.extend(_leaves(item.children))
+    return found
+
+
 def leaf_condition(dialect: Dialect, expr: str, leaf: Leaf, params: SqlParams) -> str:
     """SQL for one filter condition on an expression."""
     operator = leaf.operator
@@ -381,11 +416,26 @@ def leaf_condition(dialect: Dialect, expr: str, leaf: Leaf, params: SqlParams) -
             target, values = dialect.lower(expr), tuple(v.lower() for v in values)
         sql = "(" + " OR ".join(dialect.contains(target, params.add(v)) for v in values) + ")"
     else:
-        # RE2's inline flag makes a pattern case-insensitive in every dialect.
-        flag = "" if leaf.case_sensitive else "(?i)"
-        tests = (dialect.regex_match(expr, params.add(flag + v)) for v in leaf.values)
+        patterns = (portable_pattern(v, leaf.case_sensitive) for v in leaf.values)
+        tests = (dialect.regex_match(expr, params.add(p)) for p in patterns)
         sql = "(" + " OR ".join(tests) + ")"
     return f"(NOT {sql})" if negate else sql
+
+
+_LEADING_FLAGS = re.compile(r"^\(\?([imsU]+)\)")
+
+
+def portable_pattern(pattern: str, case_sensitive: bool) -> str:
+    """The same RE2 pattern with flags as a group, `(?i:...)`, never a leading `(?i)`.
+
+    ClickHouse 18 pre-filters a pattern by its literal substrings case-sensitively, so a
+    leading `(?i)` before a literal never matches there; the group form behaves the same in
+    RE2 and passes that pre-filter. Case-insensitive filters wrap the pattern the same way.
+    """
+    leading = _LEADING_FLAGS.match(pattern)
+    if leading:
+        pattern = f"(?{leading.group(1)}:{pattern[leading.end() :]})"
+    return pattern if case_sensitive else f"(?i:{pattern})"
 
 
 def default_order(query: ParsedQuery) -> tuple[tuple[str, bool], ...]:

@@ -35,12 +35,14 @@ def _s(name: str) -> Column:
 
 
 def _lc(name: str) -> Column:
-    return Column(name, "VARCHAR", "LowCardinality(String)")
+    # Low-cardinality text. (ClickHouse 18.16, the Debian server, has no LowCardinality type.)
+    return Column(name, "VARCHAR", "String")
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
     Column("site_id", "UINTEGER", "UInt32"),
-    Column("ts", "TIMESTAMP", "DateTime64(3)"),
+    # ClickHouse 18.16 has no DateTime64: seconds there; nothing queried needs less.
+    Column("ts", "TIMESTAMP", "DateTime('UTC')"),
     _lc("name"),
     Column("event_id", "UBIGINT", "UInt64"),
     _lc("hostname"),
@@ -68,7 +70,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     _lc("screen"),
     Column("props_keys", "VARCHAR[]", "Array(String)"),
     Column("props_values", "VARCHAR[]", "Array(String)"),
-    Column("revenue_amount", "DECIMAL(18,4)", "Nullable(Decimal(18,4))"),
+    Column("revenue_amount", "DECIMAL(18,4)", "Nullable(Decimal(18, 4))"),
     _lc("revenue_currency"),
     Column("scroll_depth", "UTINYINT", "Nullable(UInt8)"),
     Column("engaged_ms", "UINTEGER", "UInt32"),
@@ -85,8 +87,8 @@ SESSION_COLUMNS: tuple[Column, ...] = (
     Column("site_id", "UINTEGER", "UInt32"),
     Column("session_id", "UBIGINT", "UInt64"),
     Column("visitor_id", "UBIGINT", "UInt64"),
-    Column("start", "TIMESTAMP", "DateTime64(3)"),
-    Column("end", "TIMESTAMP", "DateTime64(3)"),
+    Column("start", "TIMESTAMP", "DateTime('UTC')"),
+    Column("end", "TIMESTAMP", "DateTime('UTC')"),
     Column("duration_s", "UINTEGER", "UInt32"),
     Column("pageviews", "UINTEGER", "UInt32"),
     Column("events", "UINTEGER", "UInt32"),

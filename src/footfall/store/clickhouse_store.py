@@ -1,0 +1,268 @@
+"""The scale-out event store: ClickHouse over its native protocol (works with 18.16 and later).
+
+- `events`: MergeTree partitioned by month, ordered by (site_id, ts) for per-site time scans.
+- `sessions`: VersionedCollapsingMergeTree(sign, version): a changed visit is written as a cancel
+  row of the state last written plus a row of the new state; merges collapse them, and queries
+  multiply by `sign` (see query/dialect.py).
+- Cluster mode (`FOOTFALL_CLICKHOUSE_CLUSTER`): `events_local`/`sessions_local` on every shard,
+  `events`/`sessions` as Distributed tables sharded by visitor, so a visitor's events and visits
+  live on one shard and per-shard subqueries (distributed_product_mode=local) stay exact.
+  ClickHouse 18 runs ON CLUSTER DDL only with ZooKeeper, so the tables are created on each
+  shard over its own connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from operator import attrgetter
+from typing import Any
+from urllib.parse import urlsplit
+
+from clickhouse_driver import Client
+from clickhouse_driver.errors import Error as ClickHouseError
+
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
+from footfall.store.schema import EVENT_COLUMNS, SESSION_COLUMNS, Column
+
+log = logging.getLogger(__name__)
+
+EVENT_NAMES = tuple(c.name for c in EVENT_COLUMNS)
+SESSION_NAMES = tuple(c.name for c in SESSION_COLUMNS)
+
+
+class StoreUnavailable(Exception):
+    """The event store cannot be reached."""
+
+
+def _columns_sql(columns: Sequence[Column], extra: str = "") -> str:
+    body = ", ".join(f"`{c.name}` {c.clickhouse}" for c in columns)
+    return f"({body}{extra})"
+
+
+EVENTS_ENGINE = "ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (site_id, ts)"
+# The sort key holds only columns a visit never changes, so cancel rows meet their twins.
+SESSIONS_ENGINE = (
+    "ENGINE = VersionedCollapsingMergeTree(sign, version) "
+    "PARTITION BY toYYYYMM(start) ORDER BY (site_id, start, session_id)"
+)
+
+
+class ClickHouseEventStore:
+    """Events and sessions in ClickHouse (one server, or a cluster of shards)."""
+
+    dialect = "clickhouse"
+    collapsing = True
+
+    def __init__(self, url: str, *, cluster: str | None = None, pool_size: int = 8) -> None:
+        parts = urlsplit(url)
+        self.database = (parts.path or "/footfall").strip("/") or "footfall"
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 9000
+        self.user = parts.username or "default"
+        self.password = parts.password or ""
+        self.cluster = cluster
+        self._write_lock = threading.Lock()
+        self._pool: queue.SimpleQueue[Client] = queue.SimpleQueue()
+        self._pool_size = pool_size
+        self._read_settings: dict[str, Any] = {"max_execution_time": 60}
+        self._write_settings: dict[str, Any] = {}
+        if cluster:
+            # Events and visits of a visitor share a shard: subqueries may stay local.
+            self._read_settings["distributed_product_mode"] = "local"
+            self._write_settings["insert_distributed_sync"] = 1
+        self._create_schema()
+        self._writer = self._client()
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _client(
+        self, host: str | None = None, port: int | None = None, database: str | None = None
+    ) -> Client:
+        return Client(
+            host=host or self.host,
+            port=port or self.port,
+            user=self.user,
+            password=self.password,
+            database=database if database is not None else self.database,
+            connect_timeout=5,
+            send_receive_timeout=120,
+            settings={"strings_as_bytes": False},
+        )
+
+    @contextmanager
+    def _reader(self) -> Iterator[Client]:
+        try:
+            client = self._pool.get_nowait()
+        except queue.Empty:
+            client = self._client()
+        try:
+            yield client
+        except (ClickHouseError, OSError, EOFError):
+            client.disconnect()
+            raise
+        finally:
+            self._pool.put(client)
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _shards(self) -> list[tuple[str, int]]:
+        if not self.cluster:
+            return [(self.host, self.port)]
+        bootstrap = self._client(database="")
+        rows = bootstrap.execute(
+            "SELECT host_address, port FROM system.clusters WHERE cluster = %(c)s "
+            "ORDER BY shard_num, replica_num",
+            {"c": self.cluster},
+        )
+        bootstrap.disconnect()
+        if not rows:
+            raise RuntimeError(f"ClickHouse knows no cluster named {self.cluster!r}")
+        return [(str(host), int(port)) for host, port in rows]
+
+    def _create_schema(self) -> None:
+        local = "_local" if self.cluster else ""
+        event_table = _columns_sql(EVENT_COLUMNS)
+        session_table = _columns_sql(SESSION_COLUMNS, ", `sign` Int8")
+        for host, port in self._shards():
+            client = self._client(host, port, database="")
+            client.execute(f"CREATE DATABASE IF NOT EXISTS `{self.database}`")
+            client.execute(
+                f"CREATE TABLE IF NOT EXISTS `{self.database}`.events{local} {event_table} "
+                f"{EVENTS_ENGINE}"
+            )
+            client.execute(
+                f"CREATE TABLE IF NOT EXISTS `{self.database}`.sessions{local} {session_table} "
+                f"{SESSIONS_ENGINE}"
+            )
+            if self.cluster:
+                for table, key in (("events", "visitor_id"), ("sessions", "visitor_id")):
+                    client.execute(
+                        f"CREATE TABLE IF NOT EXISTS `{self.database}`.{table} "
+                        f"AS `{self.database}`.{table}_local ENGINE = Distributed("
+                        f"{self.cluster}, `{self.database}`, {table}_local, {key})"
+                    )
+            client.disconnect()
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def write(self, events: Sequence[EventRecord], changes: Sequence[SessionChange]) -> None:
+        """Insert events, then visit rows (cancel of the previous state + the new state)."""
+        with self._write_lock:
+            try:
+                if events:
+                    self._writer.execute(
+                        f"INSERT INTO events ({', '.join(EVENT_NAMES)}) VALUES",
+                        _event_columns(events),
+                        columnar=True,
+                        settings=self._write_settings,
+                    )
+                if changes:
+                    self._writer.execute(
+                        f"INSERT INTO sessions ({', '.join(SESSION_NAMES)}, sign) VALUES",
+                        _session_columns(changes),
+                        columnar=True,
+                        settings=self._write_settings,
+                    )
+            except (ClickHouseError, OSError, EOFError) as exc:
+                self._writer.disconnect()
+                raise StoreUnavailable(str(exc)) from exc
+
+    def delete_site(self, site_id: int) -> None:
+        """Remove a site's events and visits (a background mutation on every shard)."""
+        local = "_local" if self.cluster else ""
+        for host, port in self._shards():
+            client = self._client(host, port)
+            for table in ("events", "sessions"):
+                client.execute(
+                    f"ALTER TABLE {table}{local} DELETE WHERE site_id = %(s)s", {"s": site_id}
+                )
+            client.disconnect()
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def query(
+        self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run a read query; parameters are named (%(name)s)."""
+        with self._reader() as client:
+            try:
+                rows = client.execute(
+                    sql, dict(params) if params else None, settings=self._read_settings
+                )
+            except (OSError, EOFError) as exc:
+                raise StoreUnavailable(str(exc)) from exc
+        return [tuple(row) for row in rows]
+
+    def last_activity(self, site_id: int) -> datetime | None:
+        """When the site's most recent visit last saw an event (UTC), or None."""
+        rows = self.query(
+            "SELECT max(`end`), count() FROM sessions WHERE site_id = %(s)s", {"s": site_id}
+        )
+        if not rows or not rows[0][1]:
+            return None
+        last: datetime = rows[0][0]
+        return last.astimezone(UTC) if last.tzinfo else last.replace(tzinfo=UTC)
+
+    # -- rollups (not kept in ClickHouse: its unique counts are fast enough raw) ----------
+
+    def touched(self, site_id: int) -> datetime | None:
+        """Rollups are not kept here; nothing is ever stale."""
+        del site_id
+        return None
+
+    def clear_touched(self, site_id: int, seen: datetime) -> None:
+        """Nothing to forget (no rollups)."""
+        del site_id, seen
+
+    def apply(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Rollup maintenance does not run against ClickHouse."""
+        del statements
+        raise NotImplementedError("rollups are kept only in the embedded store")
+
+    def close(self) -> None:
+        """Close every connection."""
+        self._writer.disconnect()
+        while True:
+            try:
+                self._pool.get_nowait().disconnect()
+            except queue.Empty:
+                break
+
+
+def _event_columns(events: Sequence[EventRecord]) -> list[list[Any]]:
+    columns = []
+    for name in EVENT_NAMES:
+        values = list(map(attrgetter(name), events))
+        if name == "ts":
+            values = [v.astimezone(UTC).replace(tzinfo=None) for v in values]
+        columns.append(values)
+    return columns
+
+
+def _session_row(session: SessionRecord, sign: int) -> list[Any]:
+    row: list[Any] = []
+    for name in SESSION_NAMES:
+        if name == "duration_s":
+            row.append(max(0, session.duration_s))
+        elif name == "is_bounce":
+            row.append(1 if session.is_bounce else 0)
+        elif name in ("start", "end"):
+            row.append(getattr(session, name).astimezone(UTC).replace(tzinfo=None))
+        else:
+            row.append(getattr(session, name))
+    row.append(sign)
+    return row
+
+
+def _session_columns(changes: Sequence[SessionChange]) -> list[list[Any]]:
+    rows = []
+    for change in changes:
+        if change.previous is not None:
+            rows.append(_session_row(change.previous, -1))
+        rows.append(_session_row(change.current, 1))
+    return [list(column) for column in zip(*rows, strict=True)]

@@ -127,6 +127,16 @@ def scaleout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleOut]:
         yield ScaleOut(pg, rd, ch, template)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a module's server tests on every profile it lists in PROFILES."""
+    profiles = getattr(metafunc.module, "PROFILES", None)
+    if not profiles or "profile" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("embedded_only"):
+        profiles = ("embedded",)
+    metafunc.parametrize("profile", profiles, indirect=True)
+
+
 @pytest.fixture
 def profile(request: pytest.FixtureRequest) -> str:
     """The deployment profile: "embedded" unless a test is parametrized with scale-out."""

@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import PASSWORD, Harness
 
+# The same behaviour with SQLite + DuckDB and with PostgreSQL + ClickHouse.
+PROFILES = ("embedded", "scale-out")
+
 
 async def test_register_returns_user_and_token_and_cookie(harness: Harness) -> None:
     response = await harness.client.post(

@@ -8,6 +8,9 @@ import pytest
 
 from tests.conftest import CHROME_WINDOWS, GOOGLEBOT, IP_DE, Harness
 
+# The same behaviour with SQLite + DuckDB and with PostgreSQL + ClickHouse.
+PROFILES = ("embedded", "scale-out")
+
 PAGEVIEW = {"n": "pageview", "u": "https://example.com/", "d": "example.com"}
 
 
@@ -205,6 +208,7 @@ async def test_preflight_and_wrong_method(harness: Harness) -> None:
     assert wrong.json()["error"]["code"] == "method_not_allowed"
 
 
+@pytest.mark.embedded_only
 async def test_visitor_ip_is_never_stored(harness: Harness, site: dict[str, Any]) -> None:
     ip = "85.214.132.117"
     await harness.send({**PAGEVIEW, "p": {"note": "hello"}}, ip=ip)
@@ -230,6 +234,7 @@ async def test_visitor_ip_is_never_stored(harness: Harness, site: dict[str, Any]
         assert ip.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.embedded_only
 async def test_untrusted_forwarded_for_is_ignored(settings: Any, clock: Any) -> None:
     import httpx
 

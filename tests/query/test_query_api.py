@@ -29,7 +29,7 @@ from tests.conftest import (
 )
 
 # Every answer must be the same on the embedded and the scale-out profile.
-pytestmark = pytest.mark.parametrize("profile", ["embedded", "scale-out"], indirect=True)
+PROFILES = ("embedded", "scale-out")
 
 SITE = "https://example.com"
 

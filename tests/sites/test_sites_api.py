@@ -6,6 +6,9 @@ import pytest
 
 from tests.conftest import PAGEVIEW_BODY, Harness
 
+# The same behaviour with SQLite + DuckDB and with PostgreSQL + ClickHouse.
+PROFILES = ("embedded", "scale-out")
+
 
 async def test_create_site_returns_snippet_and_owner_role(harness: Harness) -> None:
     token = await harness.register()

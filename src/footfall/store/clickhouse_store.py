@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -172,16 +173,27 @@ class ClickHouseEventStore:
                 self._writer.disconnect()
                 raise StoreUnavailable(str(exc)) from exc
 
-    def delete_site(self, site_id: int) -> None:
-        """Remove a site's events and visits (a background mutation on every shard)."""
+    def delete_site(self, site_id: int, timeout_s: float = 120.0) -> None:
+        """Remove a site's events and visits on every shard, waiting for the mutations."""
         local = "_local" if self.cluster else ""
         for host, port in self._shards():
             client = self._client(host, port)
-            for table in ("events", "sessions"):
-                client.execute(
-                    f"ALTER TABLE {table}{local} DELETE WHERE site_id = %(s)s", {"s": site_id}
-                )
-            client.disconnect()
+            try:
+                for table in ("events", "sessions"):
+                    client.execute(
+                        f"ALTER TABLE {table}{local} DELETE WHERE site_id = %(s)s", {"s": site_id}
+                    )
+                # Mutations run in the background; deleting means the data is gone.
+                deadline = time.monotonic() + timeout_s
+                while client.execute(
+                    "SELECT count() FROM system.mutations WHERE database = %(d)s AND NOT is_done",
+                    {"d": self.database},
+                )[0][0]:
+                    if time.monotonic() > deadline:
+                        raise StoreUnavailable("site deletion is still running in ClickHouse")
+                    time.sleep(0.05)
+            finally:
+                client.disconnect()
 
     # -- reads ----------------------------------------------------------------------------
 

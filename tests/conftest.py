@@ -152,7 +152,13 @@ def settings(
     if profile == "scale-out":
         servers: ScaleOut = request.getfixturevalue("scaleout")
         database_url, clickhouse_url = servers.databases()
-        return make_settings(data_dir, database_url=database_url, clickhouse_url=clickhouse_url)
+        return make_settings(
+            data_dir,
+            database_url=database_url,
+            clickhouse_url=clickhouse_url,
+            redis_url=servers.redis.url,
+            redis_prefix=f"test{servers.counter[0]}",
+        )
     shutil.copyfile(migrated_template, data_dir / "footfall.sqlite3")
     return make_settings(data_dir)
 

@@ -21,11 +21,13 @@ from footfall.db.migrate import upgrade_to_head_async
 from footfall.enrich.geo import GeoLocator
 from footfall.identity.salts import SaltStore
 from footfall.identity.sessions import Sessionizer
+from footfall.identity.shared_sessions import SharedSessions
 from footfall.ingest.pipeline import Enrichers, IngestPipeline
 from footfall.query.dialect import dialect_for
 from footfall.query.engine import QueryEngine
 from footfall.query.rollup_builder import BuildReport, RollupBuilder
 from footfall.query.rollup_reader import RollupReader
+from footfall.realtime.broadcast import Broadcast, LocalBroadcast, RedisBroadcast
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.sites.service import all_sites
@@ -49,6 +51,13 @@ def load_secret_key(settings: Settings) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _redis_client(url: str) -> Any:
+    from redis.asyncio import Redis
+
+    # Short timeouts: a Redis outage must degrade ingestion, not stall it.
+    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2, health_check_interval=30)
 
 
 def open_event_store(settings: Settings) -> EventStore:
@@ -85,6 +94,8 @@ class Runtime:
     pipeline: IngestPipeline
     queries: QueryEngine
     rollup_builder: RollupBuilder | None
+    redis: Any
+    broadcast: Broadcast
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _last_event: dict[int, datetime] = field(default_factory=dict)
@@ -125,12 +136,18 @@ class Runtime:
         dialect = dialect_for(store.dialect)
         # Daily rollups live in the embedded store; ClickHouse counts fast enough raw.
         embedded = isinstance(store, DuckDBEventStore)
+        redis = _redis_client(settings.redis_url) if settings.redis_url else None
+        broadcast: Broadcast = (
+            RedisBroadcast(redis, settings.redis_prefix) if redis is not None else LocalBroadcast()
+        )
         sites = SiteRegistry()
         salts = SaltStore(db)
-        sessionizer = Sessionizer(timedelta(seconds=settings.session_timeout_s))
+        sessionizer = Sessionizer(
+            timedelta(seconds=settings.session_timeout_s), track_written=store.collapsing
+        )
         buffer = EventBuffer(
             store,
-            sessionizer.take_changed,
+            sessionizer.take_changes,
             interval_s=settings.flush_interval_s,
             max_events=settings.flush_max_events,
         )
@@ -140,6 +157,15 @@ class Runtime:
             salts=salts,
             sessionizer=sessionizer,
             sink=buffer,
+            shared=(
+                SharedSessions(
+                    redis,
+                    timedelta(seconds=settings.session_timeout_s),
+                    prefix=settings.redis_prefix,
+                )
+                if redis is not None
+                else None
+            ),
         )
         runtime = cls(
             settings=settings,
@@ -161,8 +187,12 @@ class Runtime:
                 else None
             ),
             clock=clock,
+            redis=redis,
+            broadcast=broadcast,
         )
         pipeline.listeners.append(runtime._note_event)
+        broadcast.subscribe("sites", runtime._on_sites_message)
+        await broadcast.start()
         await runtime.reload_sites()
         await salts.refresh(runtime.clock())
         if background:
@@ -182,9 +212,26 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.broadcast.stop()
         await self.buffer.close()
         await asyncio.to_thread(self.store.close)
         await self.engine.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def site_changed(self, site: SiteInfo) -> None:
+        """A site was created or changed here: update this process, tell the others."""
+        self.sites.put(site)
+        await self.broadcast.publish("sites", str(site.id).encode())
+
+    async def site_removed(self, site_id: int) -> None:
+        """A site was deleted here: stop ingesting it everywhere."""
+        self.sites.remove(site_id)
+        await self.broadcast.publish("sites", str(site_id).encode())
+
+    async def _on_sites_message(self, message: bytes) -> None:
+        del message  # any change: reread the (small) site list
+        await self.reload_sites()
 
     async def reload_sites(self) -> None:
         """Refresh the ingest site registry from the metadata database."""
@@ -205,9 +252,7 @@ class Runtime:
 
     async def _expire_sessions_loop(self) -> None:
         async def expire() -> None:
-            now = self.clock()
-            self.sessionizer.expire(now)
-            self.buffer.forget_finished(now - 2 * self.sessionizer.timeout)
+            self.sessionizer.expire(self.clock())
 
         await self._every(30, expire)
 

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     clickhouse_url: str | None = None
     clickhouse_cluster: str | None = None
     redis_url: str | None = None
+    redis_prefix: str = "footfall"  # key and channel prefix (several installs, one Redis)
     log_level: str = "info"
 
     registration_open: bool = True

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+import msgspec
+
 from footfall.identity.sessions import Sessionizer
 from footfall.store.records import EventRecord
 
@@ -146,3 +148,42 @@ def test_out_of_order_events_do_not_shrink_the_visit() -> None:
     s.assign(event(at=T0))
     [session] = s.take_changed()
     assert session.end == T0 + timedelta(minutes=5)
+
+
+def test_collapsing_changes_name_the_state_they_replace() -> None:
+    s = Sessionizer(timedelta(minutes=30), new_session_id=lambda: 7, track_written=True)
+    s.assign(event())
+    s.assign(event(at=T0 + timedelta(seconds=5)))
+    [first] = s.take_changes()
+    assert first.previous is None
+    assert first.current.pageviews == 2
+    s.assign(event(at=T0 + timedelta(seconds=9)))
+    [second] = s.take_changes()
+    assert second.previous == first.current
+    assert second.current.pageviews == 3
+
+
+def test_adopting_another_process_version_closes_the_local_chain() -> None:
+    s = Sessionizer(timedelta(minutes=30), new_session_id=lambda: 7, track_written=True)
+    s.assign(event())
+    [change] = s.take_changes()  # v1 written by us
+    written = change.current
+    s.assign(event(at=T0 + timedelta(seconds=5)))  # our v2, not yet written
+    theirs = msgspec.structs.replace(
+        written, version=written.version + 5, pageviews=9, end=T0 + timedelta(seconds=6)
+    )
+    s.adopt(1, 100, theirs)  # another process moved the visit on meanwhile
+    s.assign(event(at=T0 + timedelta(seconds=8)))
+    ours, after = s.take_changes()
+    assert (ours.previous, ours.current.pageviews) == (written, 2)
+    assert after.previous == theirs
+    assert after.current.pageviews == 10
+    assert after.current.version == theirs.version + 1
+
+
+def test_adopting_no_visit_forgets_an_idle_local_copy() -> None:
+    s = Sessionizer(timedelta(minutes=30), new_session_id=lambda: 7)
+    s.assign(event())
+    s.take_changes()
+    s.adopt(1, 100, None)  # expired in shared storage
+    assert s.state(1, 100) is None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -47,8 +47,11 @@ def event(i: int) -> EventRecord:
     return EventRecord(site_id=1, ts=T0, name="pageview", event_id=i)
 
 
-def session(version: int) -> SessionRecord:
-    return SessionRecord(site_id=1, session_id=1, visitor_id=1, start=T0, end=T0, version=version)
+def session(version: int) -> SessionChange:
+    return SessionChange(
+        None,
+        SessionRecord(site_id=1, session_id=1, visitor_id=1, start=T0, end=T0, version=version),
+    )
 
 
 async def test_flush_writes_events_and_changed_sessions() -> None:
@@ -111,19 +114,20 @@ async def test_full_buffer_wakes_the_flusher() -> None:
     await asyncio.wait_for(task, 1)
 
 
-async def test_collapsing_stores_get_the_state_last_written() -> None:
-    store = FlakyStore()
+async def test_collapsing_chains_survive_failed_writes() -> None:
+    store = FlakyStore(failures=1)
     store.collapsing = True
-    changed = [[session(1)], [session(2)], [session(3)]]
+
+    def record(version: int) -> SessionRecord:
+        return SessionRecord(
+            site_id=1, session_id=1, visitor_id=1, start=T0, end=T0, version=version
+        )
+
+    v1, v2, v3 = record(1), record(2), record(3)
+    changed = [[SessionChange(None, v2)], [SessionChange(v2, v3)]]
     buffer = EventBuffer(store, lambda: changed.pop(0) if changed else [])
-    assert await buffer.flush() == 0
-    assert [(c.previous, c.current.version) for c in store.changes] == [(None, 1)]
-    store.failures = 1
     with pytest.raises(OSError, match="unavailable"):
-        await buffer.flush()  # version 2 fails...
-    await buffer.flush()  # ...and goes out with version 3, replacing version 1
-    last = store.changes[-1]
-    assert last.previous is not None
-    assert (last.previous.version, last.current.version) == (1, 3)
-    buffer.forget_finished(T0 + timedelta(hours=1))
-    assert not buffer._written
+        await buffer.flush()
+    await buffer.flush()  # the failed change and its continuation go out as one
+    assert [(c.previous, c.current.version) for c in store.changes] == [(None, 3)]
+    del v1

@@ -16,7 +16,7 @@ from footfall.query.dates import today_in
 from footfall.query.dialect import dialect_for
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.store.base import EventStore
-from footfall.store.records import EventRecord, SessionChange, SessionRecord
+from footfall.store.records import EventRecord
 
 WRITE_EVERY = 50_000
 
@@ -54,7 +54,7 @@ def load_traffic(
     registry = SiteRegistry()
     registry.put(site)
     sink = _ListSink()
-    sessionizer = Sessionizer()
+    sessionizer = Sessionizer(track_written=store.collapsing)
     pipeline = IngestPipeline(
         sites=registry,
         enrichers=Enrichers(geo=GeoLocator()),
@@ -71,15 +71,12 @@ def load_traffic(
     plan = model.visits_per_day(events, first, days)
     expected = max(1, round(sum(plan) * 5.4))
     written_events = sessions = 0
-    written: dict[int, SessionRecord] = {}
     outcome = Outcome()
 
     def write() -> None:
         nonlocal written_events, sessions
-        changed = sessionizer.take_changed()
-        store.write(sink.events, [SessionChange(written.get(s.session_id), s) for s in changed])
-        if store.collapsing:
-            written.update((s.session_id, s) for s in changed)
+        changed = sessionizer.take_changes()
+        store.write(sink.events, changed)
         written_events += len(sink.events)
         sessions += len(changed)
         sink.events = []

@@ -1,7 +1,12 @@
 """Sessionization: groups a visitor's events into visits that end after 30 idle minutes.
 
-Pure in-memory state; the pipeline feeds events in arrival order and collects the sessions that
-changed, which the store then upserts.
+Pure in-memory state; the pipeline feeds events in arrival order and collects the changes, which
+the store then writes.
+
+For stores that write an update as "cancel the previous row, add the new one" (ClickHouse), every
+change carries the state it replaces. That base is what was last handed out for writing, or, when
+several app processes share visits through Redis, a version another process wrote: `adopt`
+takes such a version in, closing the local chain of changes so both get written.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from footfall.store.records import VISIT_ATTRIBUTES, EventRecord, SessionRecord
+from footfall.store.records import VISIT_ATTRIBUTES, EventRecord, SessionChange, SessionRecord
 
 ENGAGEMENT = "engagement"
 PAGEVIEW = "pageview"
@@ -28,12 +33,21 @@ class Sessionizer:
         self,
         timeout: timedelta = timedelta(minutes=30),
         new_session_id: Callable[[], int] | None = None,
+        *,
+        track_written: bool = False,
     ) -> None:
         self.timeout = timeout
         # Session ids must be unique, not secret: a fast PRNG seeded from the OS will do.
         self._new_id = new_session_id or _id_source()
+        # Visits in progress by (site, visitor); changed ones by (site, session id).
         self._active: dict[SessionKey, SessionRecord] = {}
         self._dirty: dict[SessionKey, SessionRecord] = {}
+        # For collapsing stores: the written state each open chain of changes replaces, the
+        # state last written per visit, and chains closed by a version from elsewhere.
+        self.track_written = track_written
+        self._bases: dict[SessionKey, SessionRecord | None] = {}
+        self._written: dict[SessionKey, SessionRecord] = {}
+        self._closed: list[SessionChange] = []
 
     def __len__(self) -> int:
         return len(self._active)
@@ -57,14 +71,58 @@ class Sessionizer:
         event.visitor_id = session.visitor_id
         event.session_id = session.session_id
         _stamp_source(event, session)
-        self._dirty[(session.site_id, session.session_id)] = session
+        key = (session.site_id, session.session_id)
+        if key not in self._dirty and self.track_written:
+            self._bases[key] = self._written.get(key)
+        self._dirty[key] = session
         return True
 
     def take_changed(self) -> list[SessionRecord]:
         """Copies of the sessions changed since the last call (safe to hand to another thread)."""
-        changed = [_copy(session) for session in self._dirty.values()]
+        return [change.current for change in self.take_changes()]
+
+    def take_changes(self) -> list[SessionChange]:
+        """The changes since the last call, each with the written state it replaces."""
+        changes = self._closed
+        self._closed = []
+        for key, session in self._dirty.items():
+            current = _copy(session)
+            changes.append(SessionChange(self._bases.pop(key, None), current))
+            if self.track_written:
+                self._written[key] = current
         self._dirty.clear()
-        return changed
+        return changes
+
+    def adopt(self, site_id: int, visitor_id: int, state: SessionRecord | None) -> None:
+        """Take in a visitor's visit as shared storage has it (another process may have moved it
+        on); None means it has no visit there."""
+        key = (site_id, visitor_id)
+        local = self._active.get(key)
+        if state is None:
+            if local is not None and (site_id, local.session_id) not in self._dirty:
+                del self._active[key]
+            return
+        if (
+            local is not None
+            and local.session_id == state.session_id
+            and (local.version == state.version)
+        ):
+            return  # ours and current
+        session_key = (site_id, state.session_id)
+        if session_key in self._dirty:
+            # Our unwritten version was superseded: write it, then continue from theirs.
+            self._closed.append(
+                SessionChange(
+                    self._bases.pop(session_key, None), _copy(self._dirty.pop(session_key))
+                )
+            )
+        self._active[key] = _copy(state)
+        if self.track_written:
+            self._written[session_key] = _copy(state)
+
+    def state(self, site_id: int, visitor_id: int) -> SessionRecord | None:
+        """The visitor's visit in progress, if any (for saving to shared storage)."""
+        return self._active.get((site_id, visitor_id))
 
     def expire(self, now: datetime) -> int:
         """Forget visits idle for longer than the timeout; returns how many ended."""
@@ -72,6 +130,11 @@ class Sessionizer:
         ended = [key for key, session in self._active.items() if session.end < cutoff]
         for key in ended:
             del self._active[key]
+        if self._written:
+            # Twice the timeout: a late flush of a just-ended visit still finds its base.
+            written_cutoff = cutoff - self.timeout
+            for key in [k for k, s in self._written.items() if s.end < written_cutoff]:
+                del self._written[key]
         return len(ended)
 
     def is_live(self, site_id: int, visitor_id: int, ts: datetime) -> bool:

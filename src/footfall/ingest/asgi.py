@@ -101,13 +101,11 @@ class IngestFastPath:
         client = Client(ip=ip, user_agent=user_agent, now=runtime.clock())
         outcome = Outcome()
         data = decode_json(raw)
-        process = runtime.pipeline.process
         if scope["path"] == "/api/event":
-            process(parse_event(data), client, outcome)
+            await runtime.pipeline.process_request([parse_event(data)], client, outcome)
             return 202, _single_body(outcome), _dropped_header(outcome)
         events, rejected = parse_batch(data)
-        for event in events:
-            process(event, client, outcome)
+        await runtime.pipeline.process_request(events, client, outcome)
         return 202, _batch_body(outcome, rejected), _dropped_header(outcome, rejected)
 
 

@@ -7,6 +7,7 @@ must be dropped. The order is fixed in ENRICHMENT_STEPS; nothing reaches back.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import random
 from collections import Counter, OrderedDict
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+from redis.exceptions import RedisError
 
 from footfall.enrich.bots import is_bot
 from footfall.enrich.channel import channel_for
@@ -23,10 +26,13 @@ from footfall.enrich.urls import PageUrl, parse_page_url
 from footfall.enrich.user_agent import parse_user_agent, screen_class
 from footfall.identity.salts import SaltSource
 from footfall.identity.sessions import Sessionizer
+from footfall.identity.shared_sessions import SharedSessions
 from footfall.identity.visitor_hash import visitor_hash
 from footfall.ingest.payload import IncomingEvent
 from footfall.sites.registry import SiteInfo, SiteRegistry
 from footfall.store.records import EventRecord
+
+log = logging.getLogger("footfall.ingest")
 
 
 class EventSink(Protocol):
@@ -197,6 +203,7 @@ class IngestPipeline:
         sessionizer: Sessionizer,
         sink: EventSink,
         protocol: str = "footfall",
+        shared: SharedSessions | None = None,
     ) -> None:
         self.sites = sites
         self.enrichers = enrichers
@@ -208,6 +215,54 @@ class IngestPipeline:
         self.listeners: list[Callable[[EventRecord], None]] = []
         self.steps = ENRICHMENT_STEPS
         self._memo: tuple[Client, int, int, bytes | None] | None = None
+        self.shared = shared
+
+    async def process_request(
+        self, events: list[IncomingEvent], client: Client, outcome: Outcome
+    ) -> None:
+        """Process one request's events; with shared visits, under the visitors' locks."""
+        shared = self.shared
+        keys = self._visitor_keys(events, client) if shared is not None else set()
+        if shared is None or not keys:
+            for event in events:
+                self.process(event, client, outcome)
+            return
+        processed = False
+        try:
+            token = await shared.lock(keys)
+            try:
+                for (site_id, visitor_id), state in (await shared.load(keys)).items():
+                    self.sessionizer.adopt(site_id, visitor_id, state)
+                for event in events:
+                    self.process(event, client, outcome)
+                processed = True
+                states = {k: s for k in keys if (s := self.sessionizer.state(*k)) is not None}
+                await shared.save(states)
+            finally:
+                await shared.unlock(keys, token)
+        except (OSError, RedisError) as exc:
+            log.warning("shared visit store unavailable (%s): using this process's view", exc)
+            if not processed:
+                for event in events:
+                    self.process(event, client, outcome)
+
+    def _visitor_keys(self, events: list[IncomingEvent], client: Client) -> set[tuple[int, int]]:
+        """(site, visitor) pairs this request may touch, today's id and yesterday's."""
+        if is_bot(client.user_agent):
+            return set()
+        keys: set[tuple[int, int]] = set()
+        for event in events:
+            for site in self.sites.resolve(event.domain):
+                visitor, previous_salt = self._identity(client, site)
+                keys.add((site.id, visitor))
+                if previous_salt is not None:
+                    keys.add(
+                        (
+                            site.id,
+                            visitor_hash(previous_salt, site.id, client.ip, client.user_agent),
+                        )
+                    )
+        return keys
 
     def process(self, incoming: IncomingEvent, client: Client, outcome: Outcome) -> None:
         """Run one event through the pipeline for every site its domain names."""

@@ -39,8 +39,8 @@ def _site_out(runtime: Runtime, site: Site, role: Role) -> SiteOut:
     )
 
 
-def _publish(runtime: Runtime, site: Site) -> None:
-    runtime.sites.put(SiteInfo(site.id, site.domain, site.timezone))
+async def _publish(runtime: Runtime, site: Site) -> None:
+    await runtime.site_changed(SiteInfo(site.id, site.domain, site.timezone))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SiteOut)
@@ -56,7 +56,7 @@ async def create_site(body: SiteCreate, user: UserDep, runtime: RuntimeDep, db: 
         public=body.public,
     )
     await db.commit()
-    _publish(runtime, site)
+    await _publish(runtime, site)
     return _site_out(runtime, site, Role.OWNER)
 
 
@@ -89,7 +89,7 @@ async def update_site(
         public=body.public,
     )
     await db.commit()
-    _publish(runtime, site)
+    await _publish(runtime, site)
     return _site_out(runtime, site, role)
 
 
@@ -99,7 +99,7 @@ async def delete_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDe
     site, _ = await service.site_for_member(db, user, site_id, manage=True)
     await service.delete_site(db, site)
     await db.commit()
-    runtime.sites.remove(site_id)
+    await runtime.site_removed(site_id)
     await asyncio.to_thread(runtime.store.delete_site, site_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -11,10 +11,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
 
 from footfall.store.base import EventStore
-from footfall.store.records import EventRecord, SessionChange, SessionRecord
+from footfall.store.records import EventRecord, SessionChange
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ class EventBuffer:
     def __init__(
         self,
         store: EventStore,
-        take_sessions: Callable[[], list[SessionRecord]],
+        take_sessions: Callable[[], list[SessionChange]],
         *,
         interval_s: float = 1.0,
         max_events: int = 20_000,
@@ -37,12 +36,8 @@ class EventBuffer:
         self.max_events = max_events
         self.max_pending = max_pending
         self._events: list[EventRecord] = []
-        # Visits changed but not yet written (kept across failed writes), and, for collapsing
-        # stores, the state last written of each visit still in progress.
-        self._pending: dict[tuple[int, int], SessionRecord] = {}
-        self._written: dict[tuple[int, int], SessionRecord] | None = (
-            {} if getattr(store, "collapsing", False) else None
-        )
+        # Visit changes not yet written (kept across failed writes), per visit in order.
+        self._pending: dict[tuple[int, int], list[SessionChange]] = {}
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._closed = False
@@ -70,19 +65,11 @@ class EventBuffer:
         """Write everything waiting now; returns the number of events written."""
         async with self._lock:
             events, self._events = self._events, []
-            pending = self._pending
-            for session in self._take_sessions():
-                key = (session.site_id, session.session_id)
-                known = pending.get(key)
-                if known is None or session.version >= known.version:
-                    pending[key] = session
-            if not events and not pending:
+            for change in self._take_sessions():
+                self._queue_change(change)
+            if not events and not self._pending:
                 return 0
-            written = self._written
-            changes = [
-                SessionChange(written.get(key) if written is not None else None, session)
-                for key, session in pending.items()
-            ]
+            changes = [change for chain in self._pending.values() for change in chain]
             started = time.perf_counter()
             try:
                 await asyncio.to_thread(self.store.write, events, changes)
@@ -92,19 +79,25 @@ class EventBuffer:
                 log.exception("event store write failed; %d events kept for retry", len(events))
                 self._events[:0] = events
                 raise
-            if written is not None:
-                written.update(pending)
             self._pending = {}
             self.last_flush_s = time.perf_counter() - started
             self.flushed_events += len(events)
             return len(events)
 
-    def forget_finished(self, before: datetime) -> None:
-        """Drop the written state of visits that ended before `before` (they cannot change)."""
-        if self._written:
-            done = [key for key, session in self._written.items() if session.end < before]
-            for key in done:
-                del self._written[key]
+    def _queue_change(self, change: SessionChange) -> None:
+        key = (change.current.site_id, change.current.session_id)
+        chain = self._pending.setdefault(key, [])
+        if not chain:
+            chain.append(change)
+            return
+        last = chain[-1]
+        if not self.store.collapsing:
+            if change.current.version >= last.current.version:
+                chain[-1] = change  # upserting stores need only the newest state
+        elif change.previous is not None and change.previous.version == last.current.version:
+            chain[-1] = SessionChange(last.previous, change.current)  # the chain goes on
+        else:
+            chain.append(change)  # a new chain from another process's version
 
     async def run(self) -> None:
         """Flush periodically until closed."""

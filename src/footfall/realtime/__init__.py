@@ -1,0 +1,1 @@
+"""Messages that must reach every app process, and (later) live dashboards."""

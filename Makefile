@@ -6,16 +6,19 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TRACKER_OUT := src/footfall/static/js/footfall.js
+DASHBOARD_OUT := src/footfall/static/app/index.html
+DASHBOARD_SRC := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) \
+	dashboard/index.html dashboard/vite.config.ts dashboard/tsconfig.json
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test lint typecheck pytest tracker clean
+.PHONY: run test install install-test lint typecheck pytest dashboard-test tracker dashboard clean
 
 run: install
 	$(VENV)/bin/footfall serve
 
-test: install-test lint typecheck pytest
+test: install-test lint typecheck dashboard-test pytest
 
-install: $(STAMP) $(TRACKER_OUT)
+install: $(STAMP) $(TRACKER_OUT) $(DASHBOARD_OUT)
 
 install-test: install
 	./scripts/install-system-deps.sh test
@@ -37,6 +40,17 @@ $(TRACKER_OUT): tracker/node_modules/.package-lock.json tracker/src/footfall.js 
 
 tracker: $(TRACKER_OUT)
 
+dashboard/node_modules/.package-lock.json: dashboard/package.json dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+
+$(DASHBOARD_OUT): dashboard/node_modules/.package-lock.json $(DASHBOARD_SRC)
+	cd dashboard && npm run build
+
+dashboard: $(DASHBOARD_OUT)
+
+dashboard-test: install
+	cd dashboard && npm test
+
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
@@ -48,4 +62,4 @@ pytest: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) tracker/node_modules $(TRACKER_OUT)
+	rm -rf $(VENV) tracker/node_modules dashboard/node_modules $(TRACKER_OUT) src/footfall/static/app

@@ -15,7 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from footfall.cli.tasks import fill_demo
 from footfall.query.dialect import DUCKDB
 from footfall.query.engine import QueryEngine
 from footfall.query.model import QueryRequest, validate_query
+from footfall.query.rollup_builder import RollupBuilder
 from footfall.query.rollup_reader import RollupReader
 from footfall.settings import Settings
 from footfall.sites.registry import SiteInfo
@@ -147,6 +148,7 @@ def _generate(settings: Settings, events: int, days: int) -> None:
     wanted = {"events": events, "days": days, "domain": DOMAIN, "format": DATA_FORMAT}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Reusing generated data in {settings.data_dir}")
+        _complete_rollups(settings, days)
         return
     asyncio.run(
         fill_demo(
@@ -163,6 +165,19 @@ def _generate(settings: Settings, events: int, days: int) -> None:
         )
     )
     marker.write_text(json.dumps(wanted))
+
+
+def _complete_rollups(settings: Settings, days: int) -> None:
+    """Build the rollups a newer rollup format dropped (as `footfall demo` would have)."""
+    store = DuckDBEventStore(settings.events_path, threads=settings.duckdb_threads)
+    try:
+        builder = RollupBuilder(store, DUCKDB, timedelta(seconds=settings.session_timeout_s))
+        for (site_id,) in store.query("SELECT DISTINCT site_id FROM sessions"):
+            report = builder.run([SiteInfo(site_id, DOMAIN, TIMEZONE)], datetime.now(UTC), days)
+            if report.built:
+                print(f"Built {report.built} days of rollups")
+    finally:
+        store.close()
 
 
 def _direct_sql(settings: Settings, site_id: int, rounds: int) -> dict[str, tuple[float, float]]:

@@ -262,14 +262,21 @@ class Runtime:
     async def _site_reload_loop(self) -> None:
         await self._every(60, self.reload_sites)
 
-    async def build_rollups(self, budget: int = 3) -> None:
-        """One pass of rollup maintenance over every site (off the event loop)."""
+    async def build_rollups(self, budget: int = 3, catch_up: bool = True) -> None:
+        """Rollup maintenance over every site (off the event loop): passes of `budget` days,
+        repeated while a pass used its whole budget (after an upgrade or an import), with a
+        pause between passes so ingestion keeps its share of the single writer."""
         if self.rollup_builder is None:
             return
-        sites = self.sites.all()
-        report = await asyncio.to_thread(self.rollup_builder.run, sites, self.clock(), budget)
-        if report.built or report.dropped:
-            log.info("rollups: %d days built, %d dropped, %d waiting", *report_fields(report))
+        while True:
+            sites = self.sites.all()
+            now = self.clock()
+            report = await asyncio.to_thread(self.rollup_builder.run, sites, now, budget)
+            if report.built or report.dropped:
+                log.info("rollups: %d days built, %d dropped, %d waiting", *report_fields(report))
+            if not catch_up or report.built < budget:
+                return
+            await asyncio.sleep(0.5)
 
     async def _rollup_loop(self) -> None:
         await asyncio.sleep(5)

@@ -86,6 +86,7 @@ def test_props_dimension() -> None:
             "metrics[1]",
         ),
         ({"filters": [["is", "event:scroll_bucket", ["100%"]]]}, "filters[0][1]"),
+        ({"filters": [["is", "event:prop_key", ["plan"]]]}, "filters[0][1]"),
     ],
 )
 def test_errors_name_the_field(body: dict[str, Any], field: str) -> None:

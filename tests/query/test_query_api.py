@@ -267,6 +267,34 @@ async def test_filters(
     assert rows(await stats(metrics=metrics, filters=filters)) == [([], expected)]
 
 
+async def test_visit_columns_with_event_filters_join_the_visits(stats: Any) -> None:
+    exits = await stats(
+        metrics=["visitors"],
+        dimensions=["visit:exit_page"],
+        filters=[["is", "event:page", ["/pricing"]]],
+    )
+    # Visitors with an event on /pricing: V1 (A ends on /pricing) and V3 (D ends on /signup).
+    assert rows(exits) == [(["/pricing"], [1]), (["/signup"], [1])]
+    bounce_by_event = await stats(metrics=["visits", "bounce_rate"], dimensions=["event:name"])
+    # Visits containing each kind of event: pageviews in all four, the click and Signup in A.
+    assert rows(bounce_by_event) == [
+        (["pageview"], [4, 50]),
+        (["Outbound Link: Click"], [1, 0]),
+        (["Signup"], [1, 0]),
+    ]
+
+
+async def test_property_names_of_events(stats: Any) -> None:
+    keys = await stats(metrics=["visitors", "events"], dimensions=["event:prop_key"])
+    assert rows(keys) == [(["plan"], [1, 1]), (["url"], [1, 1])]
+    signup = await stats(
+        metrics=["events"],
+        dimensions=["event:prop_key"],
+        filters=[["is", "event:name", ["Signup"]]],
+    )
+    assert rows(signup) == [(["plan"], [1])]
+
+
 async def test_scroll_depth_distribution(stats: Any) -> None:
     result = await stats(metrics=["visitors", "percentage"], dimensions=["event:scroll_bucket"])
     # Deepest scroll per visit and page: A on / 50%, A on /pricing 80%, B on /blog/post 100%.

@@ -96,6 +96,34 @@ QUERIES: list[dict[str, Any]] = [
         "dimensions": ["visit:source"],
         "filters": [["is", "visit:country", ["DE"]]],
     },
+    # Scroll depth: from scroll rollups (pairs per visit, page and day)...
+    {"metrics": ["scroll_depth"]},
+    {"metrics": ["scroll_depth", "pageviews"], "dimensions": ["event:page"]},
+    {"metrics": ["visitors", "percentage"], "dimensions": ["event:scroll_bucket"]},
+    {"metrics": ["visitors"], "dimensions": ["event:scroll_bucket", "time:day"]},
+    {"metrics": ["visitors"], "dimensions": ["time:week", "event:scroll_bucket"]},
+    {
+        "metrics": ["visitors", "percentage"],
+        "dimensions": ["event:scroll_bucket"],
+        "filters": [["is", "event:page", ["/pricing"]]],
+    },
+    {
+        "metrics": ["visitors"],
+        "dimensions": ["event:page", "event:scroll_bucket"],
+        "filters": [["contains", "event:page", ["blog"]]],
+    },
+    {"metrics": ["scroll_depth"], "dimensions": ["event:page", "time:day"]},
+    # ...or from the raw tables when the rollup cannot answer.
+    {
+        "metrics": ["visitors"],
+        "dimensions": ["event:scroll_bucket"],
+        "filters": [["is", "visit:country", ["DE"]]],
+    },
+    {
+        "metrics": ["visitors", "percentage"],
+        "dimensions": ["event:scroll_bucket"],
+        "filters": [["is", "event:page", ["/", "/pricing"]]],
+    },
 ]
 
 
@@ -123,6 +151,21 @@ def add_midnight_visits(store: DuckDBEventStore, site: SiteInfo) -> None:
                     session_id=session_id,
                     hostname="demo.footfall.dev",
                     entry_page="/",
+                )
+            )
+        # Scroll reports on "/" on both sides of midnight: one pair per day, same visitor.
+        for ts, depth in ((before + timedelta(minutes=2), 30), (steps[1][0], 40 + index * 10)):
+            events.append(
+                EventRecord(
+                    site_id=site.id,
+                    ts=ts,
+                    name="engagement",
+                    pathname="/",
+                    visitor_id=visitor,
+                    session_id=session_id,
+                    hostname="demo.footfall.dev",
+                    scroll_depth=depth,
+                    engaged_ms=1000,
                 )
             )
         sessions.append(
@@ -205,7 +248,7 @@ async def test_partly_and_fully_rolled_ranges_answer_like_raw_tables(
     fully = await assert_same_answers(store, site)
     assert partly > 20
     assert fully > 20
-    assert CountingReader.sides == {"events", "sessions"}
+    assert CountingReader.sides == {"events", "sessions", "scroll"}
 
 
 async def test_midnight_continuations_are_counted_once(
@@ -215,6 +258,8 @@ async def test_midnight_continuations_are_counted_once(
     build(store, site, NOW + timedelta(days=2))
     continued = store.query("SELECT sum(continued) FROM rollup_events WHERE dim = ''")[0][0]
     assert continued > 0  # the correction really is exercised
+    scroll = store.query("SELECT sum(continued) FROM rollup_scroll WHERE page = '/'")[0][0]
+    assert scroll > 0
     await assert_same_answers(store, site)
 
 

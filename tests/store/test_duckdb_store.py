@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from footfall.store.duckdb_store import DuckDBEventStore
+from footfall.store.duckdb_store import ROLLUP_VERSION, DuckDBEventStore
 from footfall.store.records import EventRecord, SessionChange, SessionRecord
 
 T0 = datetime(2025, 6, 10, 8, 0, 0, 123456, tzinfo=UTC)
@@ -102,4 +102,28 @@ def test_concurrent_readers(tmp_path: Path) -> None:
             pool.map(lambda _: store.query("SELECT count(*) FROM events")[0][0], range(64))
         )
     assert counts == [100] * 64
+    store.close()
+
+
+def test_rollups_of_an_older_format_are_dropped_on_open(tmp_path: Path) -> None:
+    store = DuckDBEventStore(tmp_path / "e.duckdb")
+    store.apply(
+        [
+            ("INSERT INTO rollup_days VALUES (1, DATE '2025-03-01', 'UTC', 0, now())", {}),
+            ("INSERT INTO rollup_scroll VALUES (1, DATE '2025-03-01', '', '', 3, 0, 4, 200)", {}),
+        ]
+    )
+    store.close()
+    # Reopening with the same format keeps them...
+    store = DuckDBEventStore(tmp_path / "e.duckdb")
+    assert store.query("SELECT count(*) FROM rollup_days") == [(1,)]
+    store.apply([("UPDATE store_meta SET value = '1' WHERE key = 'rollup_version'", {})])
+    store.close()
+    # ...an older format is rebuilt from scratch (the builder fills every day again).
+    store = DuckDBEventStore(tmp_path / "e.duckdb")
+    assert store.query("SELECT count(*) FROM rollup_days") == [(0,)]
+    assert store.query("SELECT count(*) FROM rollup_scroll") == [(0,)]
+    assert store.query("SELECT value FROM store_meta WHERE key = 'rollup_version'") == [
+        (str(ROLLUP_VERSION),)
+    ]
     store.close()

@@ -189,6 +189,21 @@ def bench_query(
     run(events=events, days=days, rounds=rounds, data_dir=data_dir)
 
 
+@bench_app.command("dashboard")
+def bench_dashboard(
+    events: Annotated[int, typer.Option(help="Events in the generated data set")] = 10_000_000,
+    days: Annotated[int, typer.Option(help="Days the data spans")] = 30,
+    rounds: Annotated[int, typer.Option(help="Full page loads to time")] = 10,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Reuse/keep the generated data here")
+    ] = None,
+) -> None:
+    """Time to a fully drawn site dashboard in Chromium, on a large generated data set."""
+    from bench.dashboard import main as run
+
+    run(events=events, days=days, rounds=rounds, data_dir=data_dir)
+
+
 def main() -> None:
     """Entry point of the `footfall` console script."""
     app()

@@ -10,6 +10,7 @@ Side = Literal["events", "sessions", "either"]
 
 PROP_PREFIX = "event:props:"
 SCROLL_BUCKET = "event:scroll_bucket"
+PROP_KEY = "event:prop_key"
 TIME_UNITS = ("minute", "hour", "day", "week", "month")
 
 
@@ -57,6 +58,8 @@ _DIMENSION_LIST = (
     _event("element_href", "element_href"),
     # How far visits scrolled each page: 0-24%, 25-49%, 50-74%, 75-99% or 100%.
     Dimension(SCROLL_BUCKET, "event", None, None),
+    # The custom property names events carry (one row per name an event has).
+    Dimension(PROP_KEY, "event", None, None),
     _visit("source", "referrer_source"),
     _visit("referrer"),
     _visit("channel"),

@@ -36,6 +36,7 @@ class Dialect:
     sessions_table = "sessions"
     # Whether `count(*) OVER ()` can count the groups of a paginated query.
     window_count = True
+    inner_join = "JOIN"
 
     def placeholder(self, name: str) -> str:
         """A named parameter reference."""
@@ -72,6 +73,10 @@ class Dialect:
     def prop_value(self, key_placeholder: str) -> str:
         """The value of a custom property, '' when the event lacks it."""
         return f"coalesce(props_values[list_position(props_keys, {key_placeholder})], '')"
+
+    def unnest_keys(self) -> str:
+        """One row per custom property name of an event."""
+        return "unnest(props_keys)"
 
     def contains(self, expr: str, placeholder: str) -> str:
         """Substring test."""
@@ -137,6 +142,7 @@ class ClickHouseDialect(Dialect):
 
     name = "clickhouse"
     window_count = False
+    inner_join = "ALL INNER JOIN"  # ClickHouse 18 wants the strictness spelled out
 
     def placeholder(self, name: str) -> str:
         """A named parameter reference (clickhouse-driver's pyformat)."""
@@ -169,6 +175,10 @@ class ClickHouseDialect(Dialect):
     def prop_value(self, key_placeholder: str) -> str:
         """The value of a custom property, '' when the event lacks it (index 0 gives '')."""
         return f"props_values[indexOf(props_keys, {key_placeholder})]"
+
+    def unnest_keys(self) -> str:
+        """One row per custom property name of an event."""
+        return "arrayJoin(props_keys)"
 
     def contains(self, expr: str, placeholder: str) -> str:
         """Substring test."""

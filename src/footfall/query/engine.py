@@ -52,6 +52,8 @@ class Row:
     key: Key
     aggregates: dict[SideName, dict[str, Any]] = field(default_factory=dict)
     values: dict[str, float | int | None] = field(default_factory=dict)
+    # Unrounded values: rows are ordered by these, like SQL orders them.
+    exact: dict[str, float | int | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -228,7 +230,7 @@ class QueryEngine:
         elif not query.dimensions and not ordered:
             ordered = [Row(())]
         for row in ordered:
-            row.values = _metric_values(query, row, total_visitors)
+            _set_values(query, row, total_visitors)
         if series or not paged:
             ordered = _sort_rows(query, ordered)
         if series:
@@ -414,14 +416,14 @@ def _half_up(value: float, decimals: int) -> float | int:
 
 
 def _with_values(query: ParsedQuery, row: Row) -> Row:
-    row.values = _metric_values(query, row, None)
+    _set_values(query, row, None)
     return row
 
 
-def _metric_values(
-    query: ParsedQuery, row: Row, total_visitors: int | None
-) -> dict[str, float | int | None]:
+def _set_values(query: ParsedQuery, row: Row, total_visitors: int | None) -> None:
+    """Compute a row's metric values, exact and rounded for display."""
     values: dict[str, float | int | None] = {}
+    exact: dict[str, float | int | None] = {}
     for metric in query.metrics:
         side = side_of(metric, query)
         aggregates = row.aggregates.get(side, {})
@@ -430,10 +432,11 @@ def _metric_values(
             raw: float | int | None = visitors * 100.0 / total_visitors if total_visitors else None
         else:
             raw = SIDE_METRICS[side][metric.name].value(aggregates)
+        exact[metric.name] = raw
         if isinstance(raw, float):
             raw = _half_up(raw, _DECIMALS.get(metric.name, 0))
         values[metric.name] = raw
-    return values
+    row.values, row.exact = values, exact
 
 
 def _zero(metric: Metric) -> int | None:
@@ -469,7 +472,7 @@ def _sort_rows(query: ParsedQuery, rows: list[Row]) -> list[Row]:
 
 
 def _metric_key(name: str) -> Callable[[Row], float]:
-    return lambda row: float(row.values[name] or 0)
+    return lambda row: float(row.exact[name] or 0)
 
 
 def _dimension_key(position: int) -> Callable[[Row], Any]:

@@ -17,6 +17,7 @@ from footfall.errors import ValidationFailed
 from footfall.query.catalog import (
     DIMENSIONS,
     METRICS,
+    PROP_KEY,
     PROP_PREFIX,
     SCROLL_BUCKET,
     TIME_UNITS,
@@ -252,9 +253,10 @@ def _filter(item: Any, where: str, *, depth: int, budget: list[int]) -> Filter:
     if len(item) not in (3, 4):
         raise ValidationFailed(f'"{operator}" takes a dimension and a list of values', field=where)
     dimension = _dimension(item[1], f"{where}[1]")
-    if dimension.name == SCROLL_BUCKET:
+    if dimension.name in (SCROLL_BUCKET, PROP_KEY):
         raise ValidationFailed(
-            f"{SCROLL_BUCKET} is a breakdown, not a filter; filter event:page instead",
+            f"{dimension.name} is a breakdown, not a filter "
+            "(filter event:page or event:props:KEY instead)",
             field=f"{where}[1]",
         )
     if dimension.kind == "time":

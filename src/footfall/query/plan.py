@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from footfall.query.catalog import SCROLL_BUCKET, Dimension, Metric
+from footfall.query.catalog import PROP_KEY, SCROLL_BUCKET, Dimension, Metric
 from footfall.query.dates import OffsetSpan
 from footfall.query.dialect import Dialect, SqlParams
 from footfall.query.model import Branch, Filter, Leaf, Not, ParsedQuery, time_unit
@@ -190,6 +190,8 @@ class SqlBuilder:
     def _event_dim(self, dim: Dimension, params: SqlParams) -> str:
         if dim.prop_key is not None:
             return self.d.prop_value(params.add(dim.prop_key))
+        if dim.name == PROP_KEY:
+            return self.d.unnest_keys()
         if dim.kind == "time":
             local = self.d.local_time("ts", self.window.spans, params)
             return self.d.truncate(time_unit(dim), local)
@@ -278,8 +280,7 @@ class SqlBuilder:
                 aggregates.setdefault(alias, make(self.d))
         side.aggregate_aliases = list(aggregates)
         if side.side == "events":
-            dim_exprs = [self._event_dim(d, params) for d in dims]
-            source = self.d.events_table
+            dim_exprs, source = self._event_source(dims, params)
             conditions = self.event_conditions(params)
             if any(d.name == "event:name" for d in dims):
                 # Engagement reports feed time on page and scroll depth; they are not events.
@@ -313,6 +314,28 @@ class SqlBuilder:
         side.sql = sql
         side.params = params.values
 
+    def _event_source(self, dims: Sequence[Dimension], params: SqlParams) -> tuple[list[str], str]:
+        """The events table, joined with visits when grouping by a visit column events do not
+        carry (the exit page, which changes as the visit goes on)."""
+        joined = {
+            d.name: f"v{i}" for i, d in enumerate(dims) if d.kind == "visit" and not d.event_column
+        }
+        source = self.d.events_table
+        if joined:
+            columns = ", ".join(
+                f"{d.session_column} AS {joined[d.name]}" for d in dims if d.name in joined
+            )
+            site = params.add(self.q.site_id)
+            source += (
+                f" {self.d.inner_join} (SELECT session_id AS visit_id, {columns} "
+                f"FROM {self.d.sessions_from(final=True)} WHERE site_id = {site}) AS v "
+                f"ON v.visit_id = {self.d.events_table}.session_id"
+            )
+        exprs = [
+            f"v.{joined[d.name]}" if d.name in joined else self._event_dim(d, params) for d in dims
+        ]
+        return exprs, source
+
     def _session_source(
         self, dims: Sequence[Dimension], params: SqlParams
     ) -> tuple[list[str], str, list[str]]:
@@ -330,7 +353,8 @@ class SqlBuilder:
             )
             site = params.add(self.q.site_id)
             source += (
-                f" JOIN (SELECT DISTINCT session_id, {inner_dims} FROM {self.d.events_table} "
+                f" {self.d.inner_join} (SELECT DISTINCT session_id, {inner_dims} "
+                f"FROM {self.d.events_table} "
                 f"WHERE site_id = {site} AND {self._range_on('ts', params)}) AS j "
                 "ON j.session_id = s.session_id"
             )
@@ -345,12 +369,15 @@ class SqlBuilder:
     def _scroll_source(
         self, dims: Sequence[Dimension], params: SqlParams
     ) -> tuple[list[str], str, list[str]]:
-        # One row per visit and page: its deepest scroll (and its visitor).
+        # One row per visit, page and local day: its deepest scroll (and its visitor). Splitting
+        # the rare page view that spans midnight keeps the figures additive by day (rollups).
         plain = [(i, d) for i, d in enumerate(dims) if d.name != SCROLL_BUCKET]
         inner_dims = [f"{self._event_dim(d, params)} AS d{i}" for i, d in plain]
+        local_day = self.d.truncate("day", self.d.local_time("ts", self.window.spans, params))
+        inner_dims.append(f"{local_day} AS local_day")
         conditions = self.event_conditions(params)
         conditions += ["name = 'engagement'", "scroll_depth IS NOT NULL"]
-        group = [f"d{i}" for i, _ in plain] + ["session_id", "pathname"]
+        group = [f"d{i}" for i, _ in plain] + ["session_id", "pathname", "local_day"]
         columns = [*inner_dims, "min(visitor_id) AS visitor_id", "max(scroll_depth) AS max_sd"]
         inner = (
             f"SELECT {', '.join(columns)} FROM {self.d.events_table} "

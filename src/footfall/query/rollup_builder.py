@@ -22,7 +22,11 @@ from footfall.query.rollups import (
     last_activity_sql,
     long_visits_sql,
 )
+from footfall.query.scroll_rollups import build_statement as scroll_statement
 from footfall.sites.registry import SiteInfo
+
+# Per-day rollup tables, rebuilt together (rollup_days records which days are built).
+DAY_TABLES = ("rollup_visits", "rollup_events", "rollup_scroll")
 
 
 class RollupStore(Protocol):
@@ -96,8 +100,7 @@ class RollupBuilder:
             # Visitor ids of earlier days were salted by the old local day: start afresh.
             floor = local_date(now, site.timezone) + timedelta(days=1)
         statements = [
-            self._delete_where("rollup_visits", site.id),
-            self._delete_where("rollup_events", site.id),
+            *(self._delete_where(table, site.id) for table in DAY_TABLES),
             self._delete_where("rollup_days", site.id),
             self._delete_where("rollup_sites", site.id),
         ]
@@ -113,12 +116,14 @@ class RollupBuilder:
         return floor
 
     def _delete_where(
-        self, table: str, site_id: int, since: date | None = None
+        self, table: str, site_id: int, since: date | None = None, until: date | None = None
     ) -> tuple[str, dict[str, Any]]:
         params = SqlParams(self.dialect)
         sql = f"DELETE FROM {table} WHERE site_id = {params.add(site_id)}"
         if since is not None:
             sql += f" AND day >= {params.add(since)}"
+        if until is not None:
+            sql += f" AND day <= {params.add(until)}"
         return sql, params.values
 
     def _delete_day(self, site_id: int, day: date) -> tuple[str, dict[str, Any]]:
@@ -143,10 +148,7 @@ class RollupBuilder:
         count = int(stale[0][0]) if stale else 0
         if count:
             self.store.apply(
-                [
-                    self._delete_where(t, site.id, since)
-                    for t in ("rollup_visits", "rollup_events", "rollup_days")
-                ]
+                [self._delete_where(t, site.id, since) for t in (*DAY_TABLES, "rollup_days")]
             )
         self.store.clear_touched(site.id, seen)
         return count
@@ -187,7 +189,12 @@ class RollupBuilder:
             return False  # a visit that started that day is still going
         sql, params = long_visits_sql(self.dialect, bounds)
         long_visits = int(self.store.query(sql, params)[0][0] or 0)
-        statements = [*build_statements(self.dialect, bounds), self._delete_day(site.id, day)]
+        statements = [
+            *build_statements(self.dialect, bounds),
+            self._delete_where("rollup_scroll", site.id, day, day),
+            scroll_statement(self.dialect, bounds),
+            self._delete_day(site.id, day),
+        ]
         insert = SqlParams(self.dialect)
         statements.append(
             (

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from footfall.identity.salts import local_date
-from footfall.query.catalog import Metric
+from footfall.query import scroll_rollups
+from footfall.query.catalog import SCROLL_BUCKET, Metric
 from footfall.query.dates import DateRange, offset_spans
 from footfall.query.dialect import Dialect, SqlParams
 from footfall.query.model import ParsedQuery
@@ -50,6 +51,8 @@ class RollupReader:
         site: SiteInfo,
     ) -> dict[Key, Aggregates] | None:
         """Aggregates per group, or None when the raw tables must answer."""
+        if side == "scroll":
+            return self._read_scroll(query, metrics, date_range, site)
         shape = rollup_shape(query, side, [m.name for m in metrics], site.timezone)
         if shape is None:
             return None
@@ -70,6 +73,74 @@ class RollupReader:
             ):
                 self._subtract_seam(shape, site, rolled_until, tail.first, totals)
         return {self._key(query, bucket, value): aggs for (bucket, value), aggs in totals.items()}
+
+    def _read_scroll(
+        self, query: ParsedQuery, metrics: list[Metric], date_range: DateRange, site: SiteInfo
+    ) -> dict[Key, Aggregates] | None:
+        names = [m.name for m in metrics]
+        shape = scroll_rollups.scroll_shape(query, names, site.timezone)
+        if shape is None:
+            return None
+        rolled_until = self._rolled_prefix(site, date_range)
+        if rolled_until is None:
+            return None
+        counts_visitors = bool({"visitors", "percentage"} & set(names))
+        if counts_visitors and self._has_long_visits(site, date_range):
+            return None
+        sql, params = scroll_rollups.read_sql(
+            self.dialect, shape, query, site.id, date_range.first, rolled_until
+        )
+        totals = scroll_rollups.combine_rows(shape, self.store.query(sql, params), date_range.first)
+        if rolled_until < date_range.last:
+            tail = DateRange(rolled_until + timedelta(days=1), date_range.last, site.timezone)
+            side_query = self._raw_tail(query, "scroll", metrics, tail)
+            for raw in self.store.query(side_query.sql, side_query.params):
+                group = self._scroll_group(query, raw[: len(query.dimensions)])
+                entry = totals.setdefault(group, {"visitors": 0, "scroll_n": 0, "scroll_sum": 0})
+                for alias, amount in zip(
+                    side_query.aggregate_aliases, raw[len(query.dimensions) :], strict=True
+                ):
+                    entry[alias] = entry.get(alias, 0) + int(amount or 0)
+            bucket = bucket_of(shape.unit, tail.first)
+            if counts_visitors and bucket_of(shape.unit, rolled_until) == bucket:
+                bounds = DateRange(rolled_until, tail.first, site.timezone)
+                sql, params = scroll_rollups.seam_sql(
+                    self.dialect, shape, site.id, bounds.start, tail.start, bounds.end
+                )
+                for page, depth, repeated in self.store.query(sql, params):
+                    counted = totals.get((bucket, str(page), str(depth)))
+                    if counted is not None:
+                        counted["visitors"] -= int(repeated)
+        return {
+            self._scroll_key(query, group): aggs
+            for group, aggs in totals.items()
+            if not shape.by_page or group[1]
+        }
+
+    @staticmethod
+    def _scroll_group(query: ParsedQuery, raw: tuple[Any, ...]) -> scroll_rollups.Group:
+        bucket: date | None = None
+        page = depth = ""
+        for dim, item in zip(query.dimensions, raw, strict=True):
+            if dim.kind == "time":
+                bucket = item.date() if isinstance(item, datetime) else item
+            elif dim.name == SCROLL_BUCKET:
+                depth = str(item)
+            else:
+                page = "" if item is None else str(item)
+        return bucket, page, depth
+
+    @staticmethod
+    def _scroll_key(query: ParsedQuery, group: scroll_rollups.Group) -> Key:
+        bucket, page, depth = group
+        return tuple(
+            _bucket_start(bucket)
+            if d.kind == "time"
+            else depth
+            if d.name == SCROLL_BUCKET
+            else page
+            for d in query.dimensions
+        )
 
     def _rolled_prefix(self, site: SiteInfo, date_range: DateRange) -> date | None:
         """The last day of the longest run of usable rolled-up days from the range start."""
@@ -110,18 +181,25 @@ class RollupReader:
         tail: DateRange,
         totals: dict[tuple[date | None, str], Aggregates],
     ) -> None:
-        window = TimeWindow(
-            tail.start, tail.end, tuple(offset_spans(tail.timezone, tail.start, tail.end))
-        )
-        unpaged = replace(query, limit=1_000_000, offset=0, order_by=())
-        side_query = SideQuery(side, metrics)
-        SqlBuilder(self.dialect, unpaged, window).build(side_query, paginate=False)
+        side_query = self._raw_tail(query, side, metrics, tail)
         aliases = side_query.aggregate_aliases
         for raw in self.store.query(side_query.sql, side_query.params):
             bucket, value = self._split(query, raw[: len(query.dimensions)])
             entry = totals.setdefault((bucket, value), {})
             for alias, amount in zip(aliases, raw[len(query.dimensions) :], strict=True):
                 entry[alias] = entry.get(alias, 0) + int(amount or 0)
+
+    def _raw_tail(
+        self, query: ParsedQuery, side: SideName, metrics: list[Metric], tail: DateRange
+    ) -> SideQuery:
+        """The side's SQL over the days not rolled up, every group, unordered."""
+        window = TimeWindow(
+            tail.start, tail.end, tuple(offset_spans(tail.timezone, tail.start, tail.end))
+        )
+        unpaged = replace(query, limit=1_000_000, offset=0, order_by=())
+        side_query = SideQuery(side, metrics)
+        SqlBuilder(self.dialect, unpaged, window).build(side_query, paginate=False)
+        return side_query
 
     def _subtract_seam(
         self,

@@ -19,6 +19,7 @@ from footfall.store.schema import (
     EVENT_COLUMNS,
     ROLLUP_DAY_COLUMNS,
     ROLLUP_EVENT_COLUMNS,
+    ROLLUP_SCROLL_COLUMNS,
     ROLLUP_SITE_COLUMNS,
     ROLLUP_VISIT_COLUMNS,
     SESSION_COLUMN_NAMES,
@@ -27,6 +28,8 @@ from footfall.store.schema import (
 )
 
 SCHEMA_VERSION = 1
+# Bumped when rollup rows change meaning or a rollup table is added: all days are rebuilt.
+ROLLUP_VERSION = 2
 
 
 def _create_table(name: str, columns: Sequence[Column], extra: str = "") -> str:
@@ -39,11 +42,12 @@ DDL = (
     _create_table("sessions", SESSION_COLUMNS, ",\n  PRIMARY KEY (site_id, session_id)"),
     _create_table("rollup_visits", ROLLUP_VISIT_COLUMNS),
     _create_table("rollup_events", ROLLUP_EVENT_COLUMNS),
+    _create_table("rollup_scroll", ROLLUP_SCROLL_COLUMNS),
     _create_table("rollup_days", ROLLUP_DAY_COLUMNS, ",\n  PRIMARY KEY (site_id, day)"),
     _create_table("rollup_sites", ROLLUP_SITE_COLUMNS, ",\n  PRIMARY KEY (site_id)"),
     "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 )
-ROLLUP_TABLES = ("rollup_visits", "rollup_events", "rollup_days", "rollup_sites")
+ROLLUP_TABLES = ("rollup_visits", "rollup_events", "rollup_scroll", "rollup_days", "rollup_sites")
 
 _UPDATABLE = [name for name in SESSION_COLUMN_NAMES if name not in ("site_id", "session_id")]
 _UPSERT_SESSIONS = (
@@ -74,10 +78,25 @@ class DuckDBEventStore:
         self._con.execute(
             "INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
+        self._reset_outdated_rollups()
         self._write_lock = threading.Lock()
         self._readers: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         # Per site, the earliest instant written since rollups were last reconciled.
         self._touched: dict[int, datetime] = {}
+
+    def _reset_outdated_rollups(self) -> None:
+        row = self._con.execute(
+            "SELECT value FROM store_meta WHERE key = 'rollup_version'"
+        ).fetchone()
+        if row is not None and row[0] == str(ROLLUP_VERSION):
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        for table in ROLLUP_TABLES:
+            self._con.execute(f"DELETE FROM {table}")
+        self._con.execute(
+            "INSERT OR REPLACE INTO store_meta VALUES ('rollup_version', ?)", [str(ROLLUP_VERSION)]
+        )
+        self._con.execute("COMMIT")
 
     def write(self, events: Sequence[EventRecord], changes: Sequence[SessionChange]) -> None:
         """Append events and upsert sessions in one transaction (blocking; run in a thread)."""

@@ -145,6 +145,17 @@ ROLLUP_EVENT_COLUMNS: tuple[Column, ...] = (
     Column("engaged_ms", "UBIGINT", "UInt64"),
 )
 
+ROLLUP_SCROLL_COLUMNS: tuple[Column, ...] = (
+    Column("site_id", "UINTEGER", "UInt32"),
+    Column("day", "DATE", "Date"),
+    _s("page"),  # '' for every page
+    _lc("bucket"),  # '' for any depth
+    Column("visitors", "UBIGINT", "UInt64"),
+    Column("continued", "UBIGINT", "UInt64"),
+    Column("pairs", "UBIGINT", "UInt64"),
+    Column("sum_max", "UBIGINT", "UInt64"),
+)
+
 ROLLUP_DAY_COLUMNS: tuple[Column, ...] = (
     Column("site_id", "UINTEGER", "UInt32"),
     Column("day", "DATE", "Date"),

@@ -186,7 +186,7 @@ def _direct_sql(settings: Settings, site_id: int, rounds: int) -> dict[str, tupl
     store = DuckDBEventStore(settings.events_path, threads=settings.duckdb_threads)
     recorder = RecordingStore(store)
     with_rollups = QueryEngine(
-        recorder,
+        recorder,  # type: ignore[arg-type]
         DUCKDB,
         rollups=RollupReader(recorder, DUCKDB),  # type: ignore[arg-type]
     )

@@ -46,6 +46,7 @@ class ServerProcess:
     data_dir: Path
     port: int = field(default_factory=free_port)
     env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)  # extra `footfall serve` options
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -71,7 +72,7 @@ class ServerProcess:
         }
         log = (self.data_dir / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "footfall", "serve"], env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "footfall", "serve", *self.args], env=env, stdout=log, stderr=log
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

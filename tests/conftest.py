@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -221,8 +221,9 @@ class Harness:
         return dict(response.json())
 
 
-@pytest.fixture
-async def harness(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+@asynccontextmanager
+async def running(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    """A started app (stopped gracefully on exit, like SIGTERM)."""
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(
@@ -230,3 +231,9 @@ async def harness(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness
         )
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield Harness(client=client, runtime=app.state.runtime, clock=clock)
+
+
+@pytest.fixture
+async def harness(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    async with running(settings, clock) as started:
+        yield started

@@ -34,7 +34,8 @@ from footfall.sites.service import all_sites
 from footfall.store.base import EventStore
 from footfall.store.buffer import EventBuffer
 from footfall.store.duckdb_store import DuckDBEventStore
-from footfall.store.records import EventRecord
+from footfall.store.records import EventRecord, SessionRecord
+from footfall.store.spool import Spool
 
 log = logging.getLogger("footfall")
 
@@ -96,6 +97,7 @@ class Runtime:
     rollup_builder: RollupBuilder | None
     redis: Any
     broadcast: Broadcast
+    spool: Spool | None = None
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _last_event: dict[int, datetime] = field(default_factory=dict)
@@ -145,11 +147,23 @@ class Runtime:
         sessionizer = Sessionizer(
             timedelta(seconds=settings.session_timeout_s), track_written=store.collapsing
         )
+        spool = (
+            await asyncio.to_thread(
+                Spool,
+                settings.spool_dir,
+                max_bytes=settings.spool_max_mb * 1024 * 1024,
+                sync=settings.spool_sync,
+            )
+            if settings.spool
+            else None
+        )
         buffer = EventBuffer(
             store,
             sessionizer.take_changes,
             interval_s=settings.flush_interval_s,
             max_events=settings.flush_max_events,
+            spool=spool,
+            dead_letters=settings.data_dir / "dead-letters.jsonl",
         )
         pipeline = IngestPipeline(
             sites=sites,
@@ -189,12 +203,14 @@ class Runtime:
             clock=clock,
             redis=redis,
             broadcast=broadcast,
+            spool=spool,
         )
         pipeline.listeners.append(runtime._note_event)
         broadcast.subscribe("sites", runtime._on_sites_message)
         await broadcast.start()
         await runtime.reload_sites()
         await salts.refresh(runtime.clock())
+        await runtime._resume(background)
         if background:
             runtime._spawn("flusher", buffer.run)
             runtime._spawn("sessions", runtime._expire_sessions_loop)
@@ -203,6 +219,55 @@ class Runtime:
             if runtime.rollup_builder is not None:
                 runtime._spawn("rollups", runtime._rollup_loop)
         return runtime
+
+    async def _resume(self, background: bool) -> None:
+        """After a restart: resume the visits in progress and replay what an earlier run
+        spooled but the store never confirmed (first, before any new batch is written)."""
+        spooled: list[SessionRecord] = []
+        spool = self.spool
+        if spool is not None:
+            spool.start()
+            if spool.recovered:
+                self.buffer.ready.clear()
+                spooled = await asyncio.to_thread(_spooled_sessions, spool)
+        if self.pipeline.shared is None:
+            now = self.clock()
+            since = now - timedelta(seconds=self.settings.session_timeout_s)
+            try:
+                stored = await asyncio.to_thread(self.store.live_sessions, since)
+            except Exception as exc:
+                log.warning("event store unavailable at start (%s): visits resume later", exc)
+                stored = []
+            resumed = self.sessionizer.restore([*stored, *spooled], now)
+            if resumed:
+                log.info("resumed %d visits in progress", resumed)
+        if spool is not None and spool.recovered:
+            if background:
+                self._spawn("replay", self._replay_spool)
+            else:
+                await self._replay_spool()
+
+    async def _replay_spool(self) -> None:
+        """Write the spool segments an earlier run left, retrying while the store is away."""
+        spool = self.spool
+        assert spool is not None
+        events = 0
+        for segment in list(spool.recovered):
+            entries = await asyncio.to_thread(spool.read, segment)
+            batch = [event for entry in entries for event in entry.events]
+            visits = [visit for entry in entries for visit in entry.sessions]
+            while True:
+                try:
+                    await self.buffer.write_isolating(self.store.replay, batch, visits)
+                    break
+                except Exception as exc:
+                    log.warning("spool replay waits for the event store (%s)", exc)
+                    await asyncio.sleep(2)
+            spool.release(segment)
+            events += len(batch)
+        spool.recovered = []
+        log.info("replayed %d spooled events from an earlier run", events)
+        self.buffer.ready.set()
 
     async def stop(self) -> None:
         """Stop loops, write every buffered event and close the stores."""
@@ -214,6 +279,8 @@ class Runtime:
         self._tasks.clear()
         await self.broadcast.stop()
         await self.buffer.close()
+        if self.spool is not None:
+            await asyncio.to_thread(self.spool.close)
         await asyncio.to_thread(self.store.close)
         await self.engine.dispose()
         if self.redis is not None:
@@ -286,3 +353,7 @@ class Runtime:
 def report_fields(report: BuildReport) -> tuple[int, int, int]:
     """The counts of a rollup pass, for logging."""
     return report.built, report.dropped, report.pending
+
+
+def _spooled_sessions(spool: Spool) -> list[SessionRecord]:
+    return [visit for _, entries in spool.read_recovered() for e in entries for visit in e.sessions]

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     session_timeout_s: int = Field(default=30 * 60, ge=60)
     duckdb_threads: int = Field(default=2, ge=1)
     duckdb_memory_limit: str = "1GB"
+    # The write-ahead spool: accepted events are on disk before the 202 (store/spool.py).
+    spool: bool = True
+    spool_max_mb: int = Field(default=1024, ge=1)
+    spool_sync: bool = True  # fsync each group commit; off only for throwaway data
+    worker_id: int = Field(default=0, ge=0)  # set by `footfall serve --workers N`
 
     geoip_city_db: Path | None = None
 
@@ -68,6 +73,11 @@ class Settings(BaseSettings):
     def events_path(self) -> Path:
         """Path of the embedded DuckDB event store."""
         return self.data_dir / "events.duckdb"
+
+    @property
+    def spool_dir(self) -> Path:
+        """This process's spool directory (one per worker: a spool has a single writer)."""
+        return self.data_dir / "spool" / f"worker-{self.worker_id}"
 
     @property
     def public_url(self) -> str:

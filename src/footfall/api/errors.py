@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from footfall.errors import ApiError
+from footfall.store.base import StoreUnavailable
 
 log = logging.getLogger("footfall.api")
 
@@ -68,6 +70,26 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("%s %s: event store unavailable: %s", request.method, request.url.path, exc)
+    return error_response(
+        503,
+        "store_unavailable",
+        "The event store is unavailable; retry shortly",
+        headers={"Retry-After": "10"},
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("%s %s: database unavailable: %s", request.method, request.url.path, exc)
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is unavailable; retry shortly",
+        headers={"Retry-After": "10"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal", "Internal server error")
@@ -78,4 +100,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)
+    # A metadata database that cannot be reached (PostgreSQL down, connections refused).
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
+    app.add_exception_handler(ConnectionError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -40,22 +40,39 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="App processes sharing the port (scale-out profile only)")
+    ] = 1,
+    fd: Annotated[int | None, typer.Option(hidden=True, help="Serve on this socket")] = None,
 ) -> None:
     """Run the Footfall server (embedded storage by default)."""
-    import uvicorn
-
-    from footfall.app import create_app
-
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
-    console.print(f"Footfall on [bold]{settings.public_url}[/bold]  (data in {settings.data_dir})")
+    # The driver logs a full traceback for every failed reconnect while ClickHouse is down;
+    # Footfall reports the outage itself (spool, 503s), once per state change.
+    logging.getLogger("clickhouse_driver.connection").setLevel(logging.CRITICAL)
+    if workers > 1:
+        raise typer.Exit(_supervise(settings, workers))
+    if fd is None:
+        console.print(
+            f"Footfall on [bold]{settings.public_url}[/bold]  (data in {settings.data_dir})"
+        )
+    _serve_one(settings, fd)
+
+
+def _serve_one(settings: Settings, fd: int | None) -> None:
+    import uvicorn
+
+    from footfall.app import create_app
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        fd=fd,
         loop="uvloop",
         http="httptools",
         # Access logs would write visitor IP addresses to disk; Footfall never stores them.
@@ -64,6 +81,27 @@ def serve(
         timeout_graceful_shutdown=20,
         server_header=False,
     )
+
+
+def _supervise(settings: Settings, workers: int) -> int:
+    from footfall.cli.workers import Supervisor, listening_socket, workers_problem
+    from footfall.db.migrate import upgrade_to_head
+    from footfall.runtime import open_event_store
+
+    problem = workers_problem(settings, workers)
+    if problem:
+        console.print(f"[red]Error:[/red] {problem}")
+        return 2
+    # Migrate once here, so the workers start on an up-to-date schema instead of racing.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_to_head(settings.metadata_url)
+    open_event_store(settings).close()
+    sock = listening_socket(settings.host, settings.port)
+    console.print(
+        f"Footfall on [bold]{settings.public_url}[/bold] with {workers} workers "
+        f"(data in {settings.data_dir})"
+    )
+    return Supervisor(workers, sock).run()
 
 
 @app.command()

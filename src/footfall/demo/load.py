@@ -88,6 +88,7 @@ def load_traffic(
         for simulated in model.day(day, visits, until=now):
             client = Client(ip=simulated.ip, user_agent=simulated.user_agent, now=simulated.ts)
             pipeline.process(simulated.event, client, outcome)
+            outcome.records.clear()  # the sink has them; nothing is spooled here
             if len(sink.events) >= WRITE_EVERY:
                 sessionizer.expire(simulated.ts)
                 write()

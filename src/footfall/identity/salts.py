@@ -76,16 +76,20 @@ class SaltStore:
         """Create the salts of every local date in use soon, drop expired ones, reload."""
         today = now.astimezone(UTC).date()
         async with self._sessions() as db:
-            existing = {row.day for row in (await db.scalars(select(Salt))).all()}
-            for offset in range(-2, 3):
-                day = today + timedelta(days=offset)
-                if day not in existing:
-                    db.add(Salt(day=day, value=secrets.token_bytes(32)))
-            await db.execute(delete(Salt).where(Salt.day < today - timedelta(days=2)))
-            try:
-                await db.commit()
-            except IntegrityError:  # another instance created the same day first
-                await db.rollback()
+            for _attempt in range(3):
+                existing = {row.day for row in (await db.scalars(select(Salt))).all()}
+                try:
+                    for offset in range(-2, 3):
+                        day = today + timedelta(days=offset)
+                        if day not in existing:
+                            db.add(Salt(day=day, value=secrets.token_bytes(32)))
+                    await db.execute(delete(Salt).where(Salt.day < today - timedelta(days=2)))
+                    await db.commit()
+                    break
+                except IntegrityError:
+                    # Another instance (a worker starting beside this one) created a day
+                    # first: keep its salt, so both hash visitors the same, and try again.
+                    await db.rollback()
             rows = (await db.scalars(select(Salt))).all()
         self._salts = {row.day: row.value for row in rows}
 

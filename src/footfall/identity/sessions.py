@@ -95,12 +95,12 @@ class Sessionizer:
 
     def adopt(self, site_id: int, visitor_id: int, state: SessionRecord | None) -> None:
         """Take in a visitor's visit as shared storage has it (another process may have moved it
-        on); None means it has no visit there."""
+        on); None means it has none there, and this process's own view stands."""
         key = (site_id, visitor_id)
         local = self._active.get(key)
         if state is None:
-            if local is not None and (site_id, local.session_id) not in self._dirty:
-                del self._active[key]
+            # Shared storage has no visit: none is live anywhere but maybe here (Redis was
+            # restarted empty, or was down while this process went on alone). Keep ours.
             return
         if (
             local is not None
@@ -119,6 +119,28 @@ class Sessionizer:
         self._active[key] = _copy(state)
         if self.track_written:
             self._written[session_key] = _copy(state)
+
+    def restore(self, sessions: list[SessionRecord], now: datetime) -> int:
+        """Resume visits after a restart (from the store and the spool): per visitor the latest
+        visit, per visit the newest version; visits already over are left out. Returns how many
+        were taken."""
+        resumed = 0
+        for session in sessions:
+            if now - session.end > self.timeout:
+                continue
+            key = (session.site_id, session.visitor_id)
+            local = self._active.get(key)
+            if local is not None and (
+                local.version >= session.version
+                if local.session_id == session.session_id
+                else local.end >= session.end
+            ):
+                continue
+            self._active[key] = _copy(session)
+            if self.track_written:
+                self._written[(session.site_id, session.session_id)] = _copy(session)
+            resumed += 1
+        return resumed
 
     def state(self, site_id: int, visitor_id: int) -> SessionRecord | None:
         """The visitor's visit in progress, if any (for saving to shared storage)."""

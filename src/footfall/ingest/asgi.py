@@ -26,6 +26,7 @@ from footfall.ingest.payload import (
     parse_event,
 )
 from footfall.ingest.pipeline import Client, Outcome
+from footfall.store.spool import SpoolBroken, SpoolFull
 
 log = logging.getLogger("footfall.ingest")
 
@@ -87,7 +88,8 @@ class IngestFastPath:
         headers = _headers(scope)
         raw = await _read_body(receive, headers, limit)
         runtime = self.runtime()
-        if runtime.buffer.is_full:
+        spool = runtime.spool
+        if runtime.buffer.is_full or (spool is not None and spool.is_full):
             raise ServiceUnavailable(
                 "Storage is falling behind; retry shortly", headers={"Retry-After": "5"}
             )
@@ -103,10 +105,27 @@ class IngestFastPath:
         data = decode_json(raw)
         if scope["path"] == "/api/event":
             await runtime.pipeline.process_request([parse_event(data)], client, outcome)
+            await _make_durable(runtime, outcome)
             return 202, _single_body(outcome), _dropped_header(outcome)
         events, rejected = parse_batch(data)
         await runtime.pipeline.process_request(events, client, outcome)
+        await _make_durable(runtime, outcome)
         return 202, _batch_body(outcome, rejected), _dropped_header(outcome, rejected)
+
+
+async def _make_durable(runtime: Any, outcome: Outcome) -> None:
+    """Acknowledge only what is on disk: wait for the request's spool entry to be synced."""
+    spool = runtime.spool
+    if spool is None or not outcome.records:
+        return
+    try:
+        await spool.append(outcome.records, runtime.pipeline.visits_of(outcome.records))
+    except (SpoolFull, SpoolBroken) as exc:
+        # Processed but not on disk: the client retries (events with an id are not doubled).
+        log.error("spool refused a request: %s", exc)
+        raise ServiceUnavailable(
+            "Cannot store events safely right now; retry shortly", headers={"Retry-After": "5"}
+        ) from exc
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:

@@ -30,7 +30,7 @@ from footfall.identity.shared_sessions import SharedSessions
 from footfall.identity.visitor_hash import visitor_hash
 from footfall.ingest.payload import IncomingEvent
 from footfall.sites.registry import SiteInfo, SiteRegistry
-from footfall.store.records import EventRecord
+from footfall.store.records import EventRecord, SessionRecord
 
 log = logging.getLogger("footfall.ingest")
 
@@ -189,6 +189,7 @@ class Outcome:
 
     accepted: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
+    records: list[EventRecord] = field(default_factory=list)
 
 
 class IngestPipeline:
@@ -271,11 +272,12 @@ class IngestPipeline:
             outcome.dropped["unknown_site"] += 1
             return
         for site in targets:
-            reason = self._process_for_site(incoming, client, site)
-            if reason is None:
-                outcome.accepted += 1
+            result = self._process_for_site(incoming, client, site)
+            if isinstance(result, str):
+                outcome.dropped[result] += 1
             else:
-                outcome.dropped[reason] += 1
+                outcome.accepted += 1
+                outcome.records.append(result)
 
     def _identity(self, client: Client, site: SiteInfo) -> tuple[int, bytes | None]:
         """Today's visitor id and yesterday's salt, computed once per request and site (the
@@ -290,7 +292,8 @@ class IngestPipeline:
 
     def _process_for_site(
         self, incoming: IncomingEvent, client: Client, site: SiteInfo
-    ) -> str | None:
+    ) -> EventRecord | str:
+        """The stored record, or why the event was dropped."""
         if incoming.event_id and self.recent_ids.seen_before(site.id, incoming.event_id):
             return "duplicate"
         record = _new_record(incoming, client, site, self.protocol)
@@ -311,7 +314,18 @@ class IngestPipeline:
         self.sink.add(record)
         for listener in self.listeners:
             listener(record)
-        return None
+        return record
+
+    def visits_of(self, records: list[EventRecord]) -> list[SessionRecord]:
+        """The visits these records belong to, as they are now (for the spool)."""
+        seen: dict[tuple[int, int], SessionRecord] = {}
+        for record in records:
+            key = (record.site_id, record.visitor_id)
+            if key not in seen:
+                state = self.sessionizer.state(*key)
+                if state is not None and state.session_id == record.session_id:
+                    seen[key] = state
+        return list(seen.values())
 
 
 def _new_record(

@@ -6,7 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from footfall.store.records import EventRecord, SessionChange
+from footfall.store.records import EventRecord, SessionChange, SessionRecord
+
+
+class StoreUnavailable(Exception):
+    """The event store cannot be reached (or cannot write): retry later, the data is fine."""
+
+
+class RejectedRecords(Exception):
+    """The store refused a batch for its content (a value it cannot take): retrying the same
+    records fails again, so the writer isolates them. Any other failure means "retry"."""
 
 
 class EventStore(Protocol):
@@ -18,6 +27,15 @@ class EventStore(Protocol):
 
     def write(self, events: Sequence[EventRecord], sessions: Sequence[SessionChange]) -> None:
         """Append events and store the new state of changed visits."""
+        ...
+
+    def replay(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        """Write spooled records again: events the store already has are skipped, and a visit
+        never goes back to an older version (idempotent, so a replay never double-counts)."""
+        ...
+
+    def live_sessions(self, since: datetime) -> list[SessionRecord]:
+        """The stored visits whose last event is at or after `since` (to resume them)."""
         ...
 
     def query(

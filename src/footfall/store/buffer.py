@@ -1,7 +1,12 @@
 """Holds processed events and flushes them to the store in columnar batches.
 
-A flush happens every `interval_s`, as soon as `max_events` are waiting, and on close. A failed
-write keeps its batch for the next attempt, so nothing accepted is dropped while the process lives.
+A flush happens every `interval_s`, as soon as `max_events` are waiting, and on close. When the
+store is unreachable the batch is kept for the next attempt; with a spool (store/spool.py) the
+batch is also on disk, and its spool segments are released only once the store has it.
+
+A batch the store rejects for its content (not for being unreachable) is split in halves until
+the offending records are found; they go to a dead-letter file with the reason and the rest is
+stored.
 """
 
 from __future__ import annotations
@@ -10,10 +15,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-from footfall.store.base import EventStore
+import msgspec
+
+from footfall.store.base import EventStore, RejectedRecords
 from footfall.store.records import EventRecord, SessionChange
+from footfall.store.spool import Spool
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +39,16 @@ class EventBuffer:
         interval_s: float = 1.0,
         max_events: int = 20_000,
         max_pending: int = 500_000,
+        spool: Spool | None = None,
+        dead_letters: Path | None = None,
     ) -> None:
         self.store = store
+        self.spool = spool
+        self.dead_letters = dead_letters
+        self.dead_lettered = 0
+        # Cleared while spooled records of an earlier run wait to be replayed: they go first.
+        self.ready = asyncio.Event()
+        self.ready.set()
         self._take_sessions = take_sessions
         self.interval_s = interval_s
         self.max_events = max_events
@@ -41,19 +59,20 @@ class EventBuffer:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._closed = False
+        self._writing = 0  # events of the batch being written
         self.flushed_events = 0
         self.failed_flushes = 0
         self.last_flush_s = 0.0
 
     @property
     def pending(self) -> int:
-        """Events waiting to be written."""
-        return len(self._events)
+        """Events not written yet (waiting, or being written right now)."""
+        return len(self._events) + self._writing
 
     @property
     def is_full(self) -> bool:
         """Whether the buffer should refuse more events (the store is falling behind)."""
-        return len(self._events) >= self.max_pending
+        return self.pending >= self.max_pending
 
     def add(self, event: EventRecord) -> None:
         """Queue one processed event."""
@@ -70,19 +89,82 @@ class EventBuffer:
             if not events and not self._pending:
                 return 0
             changes = [change for chain in self._pending.values() for change in chain]
+            # Everything spooled so far is in this batch (or was written before).
+            sealed = self.spool.seal() if self.spool is not None else None
             started = time.perf_counter()
+            self._writing = len(events)
             try:
-                await asyncio.to_thread(self.store.write, events, changes)
-            except Exception:
+                await self._write(events, changes)
+            except Exception as exc:
                 # Events go back in front; changed visits stay pending for the next attempt.
                 self.failed_flushes += 1
-                log.exception("event store write failed; %d events kept for retry", len(events))
+                log.warning(
+                    "event store unavailable (%s); %d events kept for retry", exc, len(events)
+                )
                 self._events[:0] = events
                 raise
+            finally:
+                self._writing = 0
             self._pending = {}
+            if sealed is not None and self.spool is not None:
+                self.spool.release(sealed)
             self.last_flush_s = time.perf_counter() - started
             self.flushed_events += len(events)
             return len(events)
+
+    async def _write(self, events: list[EventRecord], changes: list[SessionChange]) -> None:
+        """Write a batch; isolate records the store rejects (raises only when unavailable)."""
+        await self.write_isolating(self.store.write, events, changes)
+
+    async def write_isolating(
+        self,
+        write: Callable[[Sequence[EventRecord], Sequence[Any]], None],
+        events: Sequence[EventRecord],
+        visits: Sequence[Any],
+    ) -> None:
+        """Run a blocking store write in a thread; when the store rejects the content, write
+        the events and the visits (changes or records) apart, halving until each rejected one
+        is found and dead-lettered. Unavailability is raised for the caller to retry."""
+        try:
+            await asyncio.to_thread(write, events, visits)
+            return
+        except RejectedRecords as exc:
+            log.error("the event store rejected a batch (%s); looking for the bad records", exc)
+        await self._write_parts(write, events, [])
+        await self._write_parts(write, [], visits)
+
+    async def _write_parts(
+        self,
+        write: Callable[[Sequence[EventRecord], Sequence[Any]], None],
+        events: Sequence[EventRecord],
+        visits: Sequence[Any],
+    ) -> None:
+        if not events and not visits:
+            return
+        try:
+            await asyncio.to_thread(write, events, visits)
+            return
+        except RejectedRecords as exc:
+            if len(events) + len(visits) == 1:
+                self._dead_letter(events[0] if events else visits[0], exc)
+                return
+        half_e, half_v = len(events) // 2, len(visits) // 2
+        await self._write_parts(write, events[:half_e], visits[:half_v])
+        await self._write_parts(write, events[half_e:], visits[half_v:])
+
+    def _dead_letter(self, record: object, reason: Exception) -> None:
+        if isinstance(record, SessionChange):
+            record = record.current
+        self.dead_lettered += 1
+        kind = "event" if isinstance(record, EventRecord) else "visit"
+        log.error("dead-lettered one %s the store rejected: %s", kind, reason)
+        if self.dead_letters is None:
+            return
+        line = msgspec.json.encode(
+            {"kind": kind, "reason": str(reason)[:500], "record": msgspec.to_builtins(record)}
+        )
+        with self.dead_letters.open("ab") as handle:
+            handle.write(line + b"\n")
 
     def _queue_change(self, change: SessionChange) -> None:
         key = (change.current.site_id, change.current.session_id)
@@ -100,7 +182,8 @@ class EventBuffer:
             chain.append(change)  # a new chain from another process's version
 
     async def run(self) -> None:
-        """Flush periodically until closed."""
+        """Flush periodically until closed (after any replay of an earlier run's spool)."""
+        await self.ready.wait()
         while not self._closed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
@@ -114,4 +197,10 @@ class EventBuffer:
         """Stop the loop and write what is left."""
         self._closed = True
         self._wake.set()
-        await self.flush()
+        if not self.ready.is_set():
+            return  # the spool of an earlier run was never replayed: it still holds everything
+        try:
+            await self.flush()
+        except Exception as exc:
+            kept = "the spool keeps them" if self.spool is not None else "they are lost"
+            log.error("could not write %d events at shutdown (%s): %s", self.pending, exc, kept)

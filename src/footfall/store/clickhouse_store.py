@@ -15,29 +15,40 @@ from __future__ import annotations
 
 import logging
 import queue
+import struct
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
 
 from clickhouse_driver import Client
 from clickhouse_driver.errors import Error as ClickHouseError
+from clickhouse_driver.errors import (
+    NetworkError,
+    ServerException,
+    SocketTimeoutError,
+    TypeMismatchError,
+)
 
+from footfall.store.base import RejectedRecords, StoreUnavailable
 from footfall.store.records import EventRecord, SessionChange, SessionRecord
-from footfall.store.schema import EVENT_COLUMNS, SESSION_COLUMNS, Column
+from footfall.store.schema import (
+    EVENT_COLUMNS,
+    SESSION_COLUMNS,
+    SESSION_RECORD_COLUMNS,
+    Column,
+    session_from_row,
+)
 
 log = logging.getLogger(__name__)
 
 EVENT_NAMES = tuple(c.name for c in EVENT_COLUMNS)
 SESSION_NAMES = tuple(c.name for c in SESSION_COLUMNS)
-
-
-class StoreUnavailable(Exception):
-    """The event store cannot be reached."""
+_RECORD_COLUMNS = ", ".join(f"`{name}`" for name in SESSION_RECORD_COLUMNS)
 
 
 def _columns_sql(columns: Sequence[Column], extra: str = "") -> str:
@@ -169,9 +180,97 @@ class ClickHouseEventStore:
                         columnar=True,
                         settings=self._write_settings,
                     )
-            except (ClickHouseError, OSError, EOFError) as exc:
+            except Exception as exc:
                 self._writer.disconnect()
+                if _is_rejection(exc):
+                    raise RejectedRecords(f"{type(exc).__name__}: {exc}") from exc
+                raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    def replay(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        """Write spooled records again: only events not stored yet (by id, within the batch's
+        time span), and each visit moved from its stored version to the newest spooled one."""
+        fresh = list(events)
+        if fresh:
+            low = min(e.ts for e in fresh).astimezone(UTC).replace(tzinfo=None, microsecond=0)
+            high = max(e.ts for e in fresh).astimezone(UTC).replace(tzinfo=None)
+            stored = {
+                row[0]
+                for row in self._external(
+                    "SELECT event_id FROM events WHERE ts >= %(low)s AND ts <= %(high)s "
+                    "AND event_id GLOBAL IN (SELECT id FROM spooled)",
+                    {"low": low, "high": high},
+                    [("id", "UInt64")],
+                    [{"id": e.event_id} for e in fresh],
+                )
+            }
+            fresh = [e for e in fresh if e.event_id not in stored]
+        latest: dict[tuple[int, int], SessionRecord] = {}
+        for session in sessions:
+            key = (session.site_id, session.session_id)
+            if key not in latest or session.version >= latest[key].version:
+                latest[key] = session
+        current = self._stored_sessions(list(latest)) if latest else {}
+        changes = [
+            SessionChange(current.get(key), session)
+            for key, session in latest.items()
+            if key not in current or current[key].version < session.version
+        ]
+        self.write(fresh, changes)
+
+    def _stored_sessions(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], SessionRecord]:
+        """The state of each visit that is in effect (its rows' signs add up to one)."""
+        rows = self._external(
+            f"SELECT {_RECORD_COLUMNS} FROM sessions "
+            "WHERE (site_id, session_id) GLOBAL IN (SELECT site, id FROM spooled) "
+            f"GROUP BY {_RECORD_COLUMNS} HAVING sum(sign) > 0",
+            {},
+            [("site", "UInt32"), ("id", "UInt64")],
+            [{"site": site, "id": session} for site, session in keys],
+        )
+        found: dict[tuple[int, int], SessionRecord] = {}
+        for row in rows:
+            session = session_from_row(row)
+            key = (session.site_id, session.session_id)
+            if key not in found or session.version > found[key].version:
+                found[key] = session
+        return found
+
+    def live_sessions(self, since: datetime) -> list[SessionRecord]:
+        """Stored visits whose last event is at or after `since` (the version in effect; visits
+        that started over a week before are not looked for)."""
+        naive = since.astimezone(UTC).replace(tzinfo=None)
+        rows = self.query(
+            f"SELECT {_RECORD_COLUMNS} FROM sessions WHERE start >= %(oldest)s "
+            f"AND `end` >= %(since)s GROUP BY {_RECORD_COLUMNS} HAVING sum(sign) > 0",
+            {"since": naive, "oldest": naive - timedelta(days=7)},
+        )
+        found: dict[tuple[int, int], SessionRecord] = {}
+        for row in rows:
+            session = session_from_row(row)
+            key = (session.site_id, session.session_id)
+            if key not in found or session.version > found[key].version:
+                found[key] = session
+        return list(found.values())
+
+    def _external(
+        self,
+        sql: str,
+        params: dict[str, Any],
+        structure: list[tuple[str, str]],
+        data: list[dict[str, Any]],
+    ) -> list[tuple[Any, ...]]:
+        """A read with a temporary table `spooled` sent along (external data)."""
+        with self._reader() as client:
+            try:
+                rows = client.execute(
+                    sql,
+                    params or None,
+                    settings=self._read_settings,
+                    external_tables=[{"name": "spooled", "structure": structure, "data": data}],
+                )
+            except (OSError, EOFError, NetworkError, SocketTimeoutError) as exc:
                 raise StoreUnavailable(str(exc)) from exc
+        return [tuple(row) for row in rows]
 
     def delete_site(self, site_id: int, timeout_s: float = 120.0) -> None:
         """Remove a site's events and visits on every shard, waiting for the mutations."""
@@ -206,7 +305,7 @@ class ClickHouseEventStore:
                 rows = client.execute(
                     sql, dict(params) if params else None, settings=self._read_settings
                 )
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, NetworkError, SocketTimeoutError) as exc:
                 raise StoreUnavailable(str(exc)) from exc
         return [tuple(row) for row in rows]
 
@@ -278,3 +377,18 @@ def _session_columns(changes: Sequence[SessionChange]) -> list[list[Any]]:
             rows.append(_session_row(change.previous, -1))
         rows.append(_session_row(change.current, 1))
     return [list(column) for column in zip(*rows, strict=True)]
+
+
+# Server error codes caused by the values sent: CANNOT_PARSE_TEXT, CANNOT_PARSE_INPUT_ASSERTION_
+# FAILED, CANNOT_PARSE_DATETIME, TYPE_MISMATCH, ARGUMENT_OUT_OF_BOUND, CANNOT_CONVERT_TYPE,
+# INCORRECT_DATA. Every other failure (network, memory, too many parts...) is retried.
+_REJECTED_CODES = frozenset({6, 27, 41, 53, 69, 70, 117})
+
+
+def _is_rejection(exc: Exception) -> bool:
+    if isinstance(exc, ServerException):
+        return exc.code in _REJECTED_CODES
+    return isinstance(
+        exc,
+        TypeMismatchError | UnicodeError | OverflowError | ValueError | TypeError | struct.error,
+    )

@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
+import pyarrow as pa
 
 from footfall.store.arrow import events_table, sessions_table
+from footfall.store.base import RejectedRecords, StoreUnavailable
 from footfall.store.records import EventRecord, SessionChange, SessionRecord
 from footfall.store.schema import (
     EVENT_COLUMNS,
@@ -24,7 +26,9 @@ from footfall.store.schema import (
     ROLLUP_VISIT_COLUMNS,
     SESSION_COLUMN_NAMES,
     SESSION_COLUMNS,
+    SESSION_RECORD_COLUMNS,
     Column,
+    session_from_row,
 )
 
 SCHEMA_VERSION = 1
@@ -116,10 +120,55 @@ class DuckDBEventStore:
                     con.execute(_UPSERT_SESSIONS)
                     con.unregister("incoming_sessions")
                 con.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 con.execute("ROLLBACK")
-                raise
+                _reraise(exc)
             self._note_touched(events, sessions)
+
+    def replay(self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]) -> None:
+        """Write spooled records again, skipping events already stored (by site, id and
+        time) and never moving a visit back to an older version."""
+        latest: dict[tuple[int, int], SessionRecord] = {}
+        for session in sessions:
+            key = (session.site_id, session.session_id)
+            known = latest.get(key)
+            if known is None or session.version >= known.version:
+                latest[key] = session
+        newest = list(latest.values())
+        with self._write_lock:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if events:
+                    con.register("incoming_events", events_table(events))
+                    con.execute(
+                        "INSERT INTO events SELECT i.* FROM incoming_events AS i WHERE NOT EXISTS "
+                        "(SELECT 1 FROM events AS e WHERE e.ts >= $low AND e.ts <= $high "
+                        "AND e.site_id = i.site_id AND e.event_id = i.event_id AND e.ts = i.ts)",
+                        {
+                            "low": _naive_utc(min(e.ts for e in events)),
+                            "high": _naive_utc(max(e.ts for e in events)),
+                        },
+                    )
+                    con.unregister("incoming_events")
+                if newest:
+                    con.register("incoming_sessions", sessions_table(newest))
+                    con.execute(_UPSERT_SESSIONS)
+                    con.unregister("incoming_sessions")
+                con.execute("COMMIT")
+            except BaseException as exc:
+                con.execute("ROLLBACK")
+                _reraise(exc)
+            self._note_touched(events, newest)
+
+    def live_sessions(self, since: datetime) -> list[SessionRecord]:
+        """Stored visits whose last event is at or after `since`."""
+        columns = ", ".join(f'"{name}"' for name in SESSION_RECORD_COLUMNS)
+        rows = self.query(
+            f'SELECT {columns} FROM sessions WHERE "end" >= $since',
+            {"since": _naive_utc(since)},
+        )
+        return [session_from_row(row) for row in rows]
 
     def _note_touched(
         self, events: Sequence[EventRecord], sessions: Sequence[SessionRecord]
@@ -210,3 +259,29 @@ class DuckDBEventStore:
                     break
             self._con.execute("CHECKPOINT")
             self._con.close()
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+# Failures caused by the values written (the same records fail again); anything else (I/O, memory,
+# interruption) is worth retrying.
+_REJECTIONS = (
+    duckdb.ConversionException,
+    duckdb.ConstraintException,
+    pa.ArrowInvalid,
+    pa.ArrowTypeError,
+    UnicodeError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
+
+
+def _reraise(exc: BaseException) -> NoReturn:
+    if isinstance(exc, _REJECTIONS):
+        raise RejectedRecords(f"{type(exc).__name__}: {exc}") from exc
+    if isinstance(exc, Exception):
+        raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    raise exc

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from footfall.store.records import SessionRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,19 @@ SESSION_COLUMNS: tuple[Column, ...] = (
 
 EVENT_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
 SESSION_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in SESSION_COLUMNS)
+# The stored session columns that are SessionRecord fields (the rest are derived).
+SESSION_RECORD_COLUMNS: tuple[str, ...] = tuple(
+    name for name in SESSION_COLUMN_NAMES if name in SessionRecord.__struct_fields__
+)
+
+
+def session_from_row(row: Sequence[Any]) -> SessionRecord:
+    """A visit from a row of SESSION_RECORD_COLUMNS (timestamps as naive UTC or aware)."""
+    values = dict(zip(SESSION_RECORD_COLUMNS, row, strict=True))
+    for name in ("start", "end"):
+        moment: datetime = values[name]
+        values[name] = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return SessionRecord(**values)
 
 
 ROLLUP_VISIT_COLUMNS: tuple[Column, ...] = (

@@ -1,0 +1,314 @@
+"""The write-ahead spool: accepted events reach local disk before the client hears "accepted".
+
+Every ingest request appends one entry (its processed events and the visits they changed) and
+waits until the entry is fsynced. One writer thread does the disk work with group commit: all
+entries queued while the previous fsync ran are written and synced together, so the cost per
+request stays small under load.
+
+The spool is a directory of numbered segment files. The buffer seals the current segment when
+it takes a batch for the store and releases (deletes) the sealed segments once the store has the
+batch; whatever is left at start-up was not confirmed by the store and is replayed (idempotently:
+the store skips events it already has and never moves a visit back to an older version).
+
+Frames are `<length:u32><crc32:u32><msgpack entry>`; a torn last frame (a crash mid-write) is
+ignored: it was never acknowledged. Raw client data (IP address, user agent) is never written,
+only the processed records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import struct
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from footfall.store.records import EventRecord, SessionRecord
+
+log = logging.getLogger(__name__)
+
+HEADER = struct.Struct("<II")
+SUFFIX = ".wal"
+MAX_FRAME = 64 * 1024 * 1024
+
+
+class SpoolEntry(msgspec.Struct, array_like=True):
+    """The records of one acknowledged request."""
+
+    events: list[EventRecord]
+    sessions: list[SessionRecord]
+
+
+class SpoolFull(Exception):
+    """The spool holds as much as it may: refuse new events until the store catches up."""
+
+
+class SpoolBroken(Exception):
+    """The spool cannot write to its disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Seal:
+    segment: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Release:
+    upto: int
+
+
+_Item = tuple[bytes, "asyncio.Future[None]"] | _Seal | _Release
+
+
+def encode_entry(events: list[EventRecord], sessions: list[SessionRecord]) -> bytes:
+    """One framed spool entry."""
+    payload = _ENCODER.encode(SpoolEntry(events, sessions))
+    return HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def read_segment(path: Path) -> Iterator[SpoolEntry]:
+    """The entries of one segment file, up to the first torn or corrupt frame."""
+    data = path.read_bytes()
+    offset = 0
+    while offset + HEADER.size <= len(data):
+        length, checksum = HEADER.unpack_from(data, offset)
+        start = offset + HEADER.size
+        payload = data[start : start + length]
+        if length > MAX_FRAME or len(payload) < length or zlib.crc32(payload) != checksum:
+            log.warning("spool segment %s: ignoring a torn entry at byte %d", path.name, offset)
+            return
+        yield _DECODER.decode(payload)
+        offset = start + length
+
+
+_ENCODER = msgspec.msgpack.Encoder(decimal_format="number")
+_DECODER = msgspec.msgpack.Decoder(SpoolEntry)
+
+
+class Spool:
+    """Segment files in one directory, written by one thread with group commit."""
+
+    def __init__(self, directory: Path, *, max_bytes: int, sync: bool = True) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.sync = sync
+        directory.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = os.open(directory / "LOCK", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            raise SpoolBroken(
+                f"another Footfall process uses the spool in {directory}; "
+                "give each process its own FOOTFALL_WORKER_ID or data dir"
+            ) from None
+        self._sizes: dict[int, int] = {
+            int(path.stem): path.stat().st_size for path in self._segment_paths()
+        }
+        self.recovered: list[int] = sorted(self._sizes)
+        self._current = (self.recovered[-1] + 1) if self.recovered else 1
+        self._sizes[self._current] = 0
+        self._fd = self._open(self._current)
+        self._writing = self._current  # the segment the writer thread's file is (thread-owned)
+        self._queue: list[_Item] = []
+        self._cond = threading.Condition()
+        self._closing = False
+        self._broken: Exception | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.commits = 0
+        self.appended = 0
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Bytes held in live segments (and queued for writing)."""
+        return sum(self._sizes.values())
+
+    @property
+    def is_full(self) -> bool:
+        """Whether new entries must be refused until the store catches up."""
+        return self.size >= self.max_bytes
+
+    @property
+    def segment(self) -> int:
+        """The segment new entries go to."""
+        return self._current
+
+    def _segment_paths(self) -> list[Path]:
+        return sorted(self.directory.glob(f"*{SUFFIX}"))
+
+    def _path(self, segment: int) -> Path:
+        return self.directory / f"{segment:016d}{SUFFIX}"
+
+    def read(self, segment: int) -> list[SpoolEntry]:
+        """The entries of one segment."""
+        return list(read_segment(self._path(segment)))
+
+    def read_recovered(self) -> Iterator[tuple[int, list[SpoolEntry]]]:
+        """The entries left by an earlier run, segment by segment."""
+        for segment in self.recovered:
+            yield segment, self.read(segment)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the writer thread (from the event loop that will await appends)."""
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._run, name="footfall-spool", daemon=True)
+        self._thread.start()
+
+    def append(
+        self, events: list[EventRecord], sessions: list[SessionRecord]
+    ) -> asyncio.Future[None]:
+        """Queue an entry; the future completes once it is on disk."""
+        if self._broken is not None:
+            raise SpoolBroken(str(self._broken))
+        if self.is_full:
+            raise SpoolFull(f"the spool holds {self.size} bytes (limit {self.max_bytes})")
+        frame = encode_entry(events, sessions)
+        assert self._loop is not None, "start() the spool first"
+        future: asyncio.Future[None] = self._loop.create_future()
+        with self._cond:
+            self._queue.append((frame, future))
+            self._sizes[self._current] += len(frame)
+            self._cond.notify()
+        self.appended += 1
+        return future
+
+    def seal(self) -> int:
+        """Close the current segment: entries appended from now on go to the next one. Returns
+        the sealed segment, to `release` once the store has everything taken before the seal."""
+        with self._cond:
+            sealed = self._current
+            self._current += 1
+            self._sizes[self._current] = 0
+            self._queue.append(_Seal(sealed))
+            self._cond.notify()
+        return sealed
+
+    def release(self, upto: int) -> None:
+        """Delete every closed segment up to `upto` (their entries are in the store)."""
+        with self._cond:
+            for segment in [s for s in self._sizes if s <= upto and s != self._current]:
+                del self._sizes[segment]
+            self._queue.append(_Release(upto))
+            self._cond.notify()
+
+    def close(self) -> None:
+        """Write what is queued and stop the writer thread."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        os.close(self._fd)
+        if not self.size and self._path(self._current).exists():
+            self._path(self._current).unlink()  # an empty last segment tells nothing
+        os.close(self._lock_fd)  # releases the lock
+
+    # -- the writer thread -----------------------------------------------------------------
+
+    def _open(self, segment: int) -> int:
+        fd = os.open(self._path(segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._good, self._unsynced = os.fstat(fd).st_size, 0
+        if self.sync:
+            # The new name must survive a crash too.
+            directory = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        return fd
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closing:
+                    self._cond.wait()
+                items, self._queue = self._queue, []
+                closing = self._closing
+            self._process(items)
+            if closing and not items:
+                return
+
+    def _process(self, items: list[_Item]) -> None:
+        waiting: list[asyncio.Future[None]] = []
+        error: Exception | None = None
+        for item in items:
+            try:
+                if isinstance(item, _Seal):
+                    if self._unsynced and error is None:
+                        try:
+                            self._sync()
+                        except OSError as exc:
+                            error = self._fail(exc)
+                    os.close(self._fd)
+                    self._writing = item.segment + 1
+                    self._fd = self._open(self._writing)
+                elif isinstance(item, _Release):
+                    for path in self._segment_paths():
+                        number = int(path.stem)
+                        if number <= item.upto and number != self._writing:
+                            path.unlink(missing_ok=True)
+                else:
+                    frame, future = item
+                    waiting.append(future)
+                    if error is None:
+                        self._unsynced += len(frame)
+                        _write_all(self._fd, frame)
+            except OSError as exc:
+                error = self._fail(exc)
+        if self._unsynced and error is None:
+            try:
+                self._sync()
+            except OSError as exc:
+                error = self._fail(exc)
+        if waiting:
+            self.commits += 1
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(_settle, waiting, error)
+
+    def _sync(self) -> None:
+        if self.sync:
+            os.fdatasync(self._fd)
+        self._good += self._unsynced
+        self._unsynced = 0
+
+    def _fail(self, exc: OSError) -> OSError:
+        """A write or sync failed (disk full, I/O error): this round's requests are refused.
+        The segment is cut back to its last synced length so later entries stay readable;
+        if even that fails, the spool refuses everything until restarted."""
+        log.error("spool write failed: %s", exc)
+        try:
+            os.ftruncate(self._fd, self._good)
+            self._unsynced = 0
+        except OSError as cut:
+            log.error("spool cannot recover its segment (%s): refusing events from now on", cut)
+            self._broken = cut
+        return exc
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _settle(futures: list[asyncio.Future[None]], error: Exception | None) -> None:
+    for future in futures:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(SpoolBroken(str(error)))

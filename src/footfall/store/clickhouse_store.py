@@ -56,6 +56,23 @@ def _columns_sql(columns: Sequence[Column], extra: str = "") -> str:
     return f"({body}{extra})"
 
 
+def add_column_statements(
+    table: str, existing: Sequence[str], columns: Sequence[Column]
+) -> list[str]:
+    """`ALTER TABLE … ADD COLUMN` for each wanted column the table lacks, in schema order."""
+    have = set(existing)
+    statements = []
+    previous: str | None = None
+    for column in columns:
+        if column.name not in have:
+            place = f" AFTER `{previous}`" if previous else ""
+            statements.append(
+                f"ALTER TABLE {table} ADD COLUMN `{column.name}` {column.clickhouse}{place}"
+            )
+        previous = column.name
+    return statements
+
+
 EVENTS_ENGINE = "ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (site_id, ts)"
 # The sort key holds only columns a visit never changes, so cancel rows meet their twins.
 SESSIONS_ENGINE = (
@@ -158,7 +175,30 @@ class ClickHouseEventStore:
                         f"AS `{self.database}`.{table}_local ENGINE = Distributed("
                         f"{self.cluster}, `{self.database}`, {table}_local, {key})"
                     )
+            self._add_missing_columns(client, local)
             client.disconnect()
+
+    def _add_missing_columns(self, client: Client, local: str) -> None:
+        """The schema migration: tables made by an older Footfall gain the columns added since.
+
+        Columns are only ever added (with their type's default for old rows), so this is safe
+        to run on every start, on every shard, by several processes at once.
+        """
+        tables = [("events", EVENT_COLUMNS), ("sessions", SESSION_COLUMNS)]
+        names = [(f"{table}{local}", columns) for table, columns in tables]
+        if local:
+            names += [(table, columns) for table, columns in tables]  # the Distributed tables
+        for table, columns in names:
+            existing = [
+                str(row[0])
+                for row in client.execute(
+                    "SELECT name FROM system.columns WHERE database = %(d)s AND table = %(t)s",
+                    {"d": self.database, "t": table},
+                )
+            ]
+            for statement in add_column_statements(f"`{self.database}`.{table}", existing, columns):
+                log.warning("ClickHouse schema migration: %s", statement)
+                client.execute(statement)
 
     # -- writes ---------------------------------------------------------------------------
 

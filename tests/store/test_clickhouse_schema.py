@@ -28,7 +28,7 @@ def test_opening_an_old_schema_adds_the_missing_columns(scaleout: ScaleOut) -> N
     # An "older" schema: two columns of today's tables did not exist yet; one row was written.
     admin.execute("ALTER TABLE events DROP COLUMN engaged_ms")
     admin.execute("ALTER TABLE sessions DROP COLUMN interactive_events")
-    admin.execute("INSERT INTO events (site_id, event_id, name) VALUES (7, 1, 'pageview')")
+    admin.execute("INSERT INTO events (site_id, event_id, name) VALUES", [(7, 1, "pageview")])
 
     ClickHouseEventStore(url).close()
 

@@ -1,14 +1,23 @@
 """The write-ahead spool: accepted events reach local disk before the client hears "accepted".
 
 Every ingest request appends one entry (its processed events and the visits they changed) and
-waits until the entry is fsynced. One writer thread does the disk work with group commit: all
-entries queued while the previous fsync ran are written and synced together, so the cost per
-request stays small under load.
+waits until the entry is on disk. One writer thread does the disk work with group commit: all
+entries queued while the previous write ran go out in one synchronous write (the segment is
+opened with O_DSYNC: the write returns once the data is durable, like write + fdatasync), so
+the cost per request stays small under load. Once an entry is on disk, the spool applies it on
+the event loop (the records go to the buffer), then acknowledges it: records never reach the
+store before they reach the spool, and a refused entry leaves nothing behind.
 
-The spool is a directory of numbered segment files. The buffer seals the current segment when
-it takes a batch for the store and releases (deletes) the sealed segments once the store has the
-batch; whatever is left at start-up was not confirmed by the store and is replayed (idempotently:
-the store skips events it already has and never moves a visit back to an older version).
+The spool is a directory of numbered segment files. The buffer seals the current segment before
+it takes a batch for the store (the seal completes once every earlier entry is applied) and
+releases (deletes) the sealed segments once the store has the batch; whatever is left at start-up
+was not confirmed by the store and is replayed (idempotently: the store skips events it already
+has and never moves a visit back to an older version).
+
+When a write fails (disk full, I/O error), the entries of that write are refused (the client
+gets a 503 and retries), the segment is cut back to its last good length, and for a full disk
+new entries are refused up front for a moment (or until a release frees space) while the
+buffer is woken to drain the spool.
 
 Frames are `<length:u32><crc32:u32><msgpack entry>`; a torn last frame (a crash mid-write) is
 ignored: it was never acknowledged. Raw client data (IP address, user agent) is never written,
@@ -132,7 +141,8 @@ class Spool:
         self._fd = self._open(self._current)
         self._writing = self._current  # the segment the writer thread's file is (thread-owned)
         self._queue: list[_Item] = []
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
+        self._idle = False  # the writer waits for work (appends notify only then)
         self._closing = False
         self._broken: Exception | None = None
         self._thread: threading.Thread | None = None
@@ -207,7 +217,8 @@ class Spool:
         with self._cond:
             self._queue.append(_Entry(frame, future, apply))
             self._sizes[self._current] += len(frame)
-            self._cond.notify()
+            if self._idle:
+                self._cond.notify()
         self.appended += 1
         return future
 
@@ -246,6 +257,9 @@ class Spool:
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        log.info(
+            "spool closed: %d entries written in %d group commits", self.appended, self.commits
+        )
         if self._fd >= 0:
             os.close(self._fd)
         if not self.size and self._path(self._current).exists():
@@ -255,7 +269,10 @@ class Spool:
     # -- the writer thread -----------------------------------------------------------------
 
     def _open(self, segment: int) -> int:
-        fd = os.open(self._path(segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        if self.sync:
+            flags |= os.O_DSYNC  # each write returns once its data is on disk: no fdatasync
+        fd = os.open(self._path(segment), flags, 0o600)
         self._good, self._unsynced = os.fstat(fd).st_size, 0
         if self.sync:
             # The new name must survive a crash too.
@@ -270,7 +287,9 @@ class Spool:
         while True:
             with self._cond:
                 while not self._queue and not self._closing:
+                    self._idle = True
                     self._cond.wait()
+                    self._idle = False
                 items, self._queue = self._queue, []
                 closing = self._closing
             self._process(items)
@@ -278,28 +297,22 @@ class Spool:
                 return
 
     def _process(self, items: list[_Item]) -> None:
-        """Write one group: each entry succeeds once its bytes are synced, and fails when a
-        write or sync failed before that (its bytes are then cut off again)."""
+        """Write one group (one synchronous write per segment touched): each entry succeeds
+        once its bytes are on disk, and fails when the write failed (its bytes are then cut
+        off again)."""
         batch = _Group()
         for item in items:
             if isinstance(item, _Seal):
-                self._sync_group(batch)
+                self._write_group(batch)
                 self._rotate(item.segment + 1)
                 batch.seals.append(item)
             elif isinstance(item, _Release):
                 self._delete_upto(item.upto)
             elif batch.error is None:
-                try:
-                    self._ensure_open()
-                    self._unsynced += len(item.frame)
-                    batch.written.append(item)
-                    _write_all(self._fd, item.frame)
-                except OSError as exc:
-                    batch.error = self._fail(exc)
-                    self._refuse(batch, batch.written)
+                batch.written.append(item)
             else:
                 self._refuse(batch, [item])
-        self._sync_group(batch)
+        self._write_group(batch)
         if batch.synced or batch.failed:
             self.commits += 1
         if batch.synced or batch.failed or batch.seals:
@@ -308,12 +321,16 @@ class Spool:
             if batch.error is not None and _is_no_space(batch.error) and self.on_pressure:
                 self._loop.call_soon_threadsafe(self.on_pressure)
 
-    def _sync_group(self, batch: _Group) -> None:
-        """Sync what this group wrote to the current segment."""
+    def _write_group(self, batch: _Group) -> None:
+        """Write the entries gathered for the current segment (durably: O_DSYNC)."""
         if not batch.written:
             return
         try:
-            self._sync()
+            self._ensure_open()
+            data = b"".join(entry.frame for entry in batch.written)
+            self._unsynced += len(data)
+            _write_all(self._fd, data)  # O_DSYNC: on disk when this returns
+            self._mark_synced()
         except OSError as exc:
             batch.error = self._fail(exc)
             self._refuse(batch, batch.written)
@@ -357,9 +374,7 @@ class Spool:
                 except OSError as exc:  # kept: replayed (idempotently) after a restart
                     log.error("spool cannot delete %s: %s", path.name, exc)
 
-    def _sync(self) -> None:
-        if self.sync:
-            os.fdatasync(self._fd)
+    def _mark_synced(self) -> None:
         self._good += self._unsynced
         self._unsynced = 0
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -163,6 +165,8 @@ def _durable_phase(
     finally:
         server.stop()
     stored = _count_rows(server.data_dir, site_id)
+    shutil.rmtree(server.data_dir, ignore_errors=True)
+    os.sync()  # the next phase starts on a quiet disk (no write-back of this one's files)
     return result, cpu, warmup.accepted_events + result.accepted_events, stored
 
 

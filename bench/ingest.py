@@ -2,12 +2,20 @@
 
 Runs a real server process (unless --url is given), loads it with realistic single events and
 batches of 10 from this (separate) process, then checks every acknowledged event was stored.
+
+`--durable` measures what the write-ahead spool costs: the batches-of-10 phase against a server
+with the spool on (FOOTFALL_SPOOL=true, the default: every 202 waits for an fsync) and one with
+it off, alternating over several rounds on the same machine; it prints the medians and their
+ratio (target: the spool keeps at least 80% of the throughput).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -19,14 +27,18 @@ from bench import wrk
 from bench.loadgen import LoadResult, build_request, run_load
 from bench.payloads import simulated_events, wire_body
 from bench.server import ServerProcess, cpu_seconds, ensure_site, memory_kb, sign_in
+from footfall.demo.traffic import SimulatedEvent
 
 DOMAIN = "ingest.bench.footfall.dev"
 TARGET_SINGLE_RPS = 5_000
 TARGET_BATCH_EVENTS = 30_000
+TARGET_SPOOL_RATIO = 0.80  # events/s with the spool on, over events/s with it off
 
 
-def _requests(batch: int, count: int, host: str) -> list[bytes]:
-    events = simulated_events(DOMAIN, count)
+def _requests(
+    batch: int, count: int, host: str, events: list[SimulatedEvent] | None = None
+) -> list[bytes]:
+    events = events if events is not None else simulated_events(DOMAIN, count)
     requests = []
     for start in range(0, len(events) - batch + 1, batch):
         chunk = events[start : start + batch]
@@ -70,9 +82,16 @@ def _count_rows(data_dir: Path, site_id: int) -> int:
     return int(row[0]) if row else 0
 
 
-def main(*, url: str | None, seconds: float, connections: int) -> None:
+def main(
+    *, url: str | None, seconds: float, connections: int, durable: bool = False, rounds: int = 3
+) -> None:
     """Run both load phases and print figures and target ratios."""
     uvloop.install()
+    if durable:
+        if url is not None:
+            raise SystemExit("--durable starts its own servers (one per setting): drop --url")
+        durable_main(seconds=seconds, connections=connections, rounds=rounds)
+        return
     server = None
     if url is None:
         server = ServerProcess(Path(tempfile.mkdtemp(prefix="footfall-bench-")))
@@ -124,3 +143,67 @@ def main(*, url: str | None, seconds: float, connections: int) -> None:
     finally:
         if server:
             server.stop()
+
+
+def _durable_phase(
+    spool: bool, events: list[SimulatedEvent], seconds: float, connections: int
+) -> tuple[LoadResult, float, int, int]:
+    """One batches-of-10 phase against a fresh server; returns the load figures, the server's
+    CPU share, and the events acknowledged and stored."""
+    server = ServerProcess(
+        Path(tempfile.mkdtemp(prefix="footfall-bench-durable-")),
+        env={"FOOTFALL_SPOOL": "true" if spool else "false"},
+    )
+    server.start()
+    try:
+        site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)
+        requests = _requests(10, len(events), f"127.0.0.1:{server.port}", events)
+        warmup = _load(server.url, requests[:2000], connections, 1.0)
+        cpu_before = cpu_seconds(server.pid)
+        result = _load(server.url, requests, connections, seconds)
+        cpu = (cpu_seconds(server.pid) - cpu_before) / result.seconds
+    finally:
+        server.stop()
+    stored = _count_rows(server.data_dir, site_id)
+    shutil.rmtree(server.data_dir, ignore_errors=True)
+    os.sync()  # the next phase starts on a quiet disk (no write-back of this one's files)
+    return result, cpu, warmup.accepted_events + result.accepted_events, stored
+
+
+def durable_main(*, seconds: float, connections: int, rounds: int) -> None:
+    """Batches of 10 with the spool on and off, alternating; medians and their ratio."""
+    print(f"Generating requests from simulated traffic ({DOMAIN}) ...")
+    events = simulated_events(DOMAIN, 200_000)
+    generator = "wrk" if wrk.available() else "Python asyncio (install wrk for lower overhead)"
+    print(
+        f"batches of 10, {connections} keep-alive connections, {seconds:.0f} s per phase, "
+        f"{rounds} rounds (spool on and off alternating, a fresh server each), loopback, "
+        f"load from {generator}\n"
+    )
+    # The machine's first phase runs slower, whichever setting it has: warm up, uncounted.
+    result, cpu, _, _ = _durable_phase(True, events, min(seconds, 3.0), connections)
+    _report("warm-up", result, 10, cpu)
+    figures: dict[bool, list[float]] = {True: [], False: []}
+    lost = 0
+    for round_ in range(rounds):
+        order = (True, False) if round_ % 2 == 0 else (False, True)
+        for spool in order:
+            result, cpu, acknowledged, stored = _durable_phase(spool, events, seconds, connections)
+            name = f"spool {'on' if spool else 'off'} #{round_ + 1}"
+            figures[spool].append(_report(name, result, 10, cpu))
+            lost += max(0, acknowledged - stored)
+    on, off = statistics.median(figures[True]), statistics.median(figures[False])
+    ratio = on / off if off else float("nan")
+    # Each round's two phases ran back to back, under the same background load.
+    paired = statistics.median(a / b for a, b in zip(figures[True], figures[False], strict=True))
+    print(
+        f"\nmedian events/s: spool on {on:,.0f}, spool off {off:,.0f}; ratio {ratio:.2f} "
+        f"(median of the rounds' ratios {paired:.2f}); the spool costs {1 - ratio:.0%} of "
+        f"throughput; target: at most {1 - TARGET_SPOOL_RATIO:.0%} "
+        f"({ratio / TARGET_SPOOL_RATIO:.2f}x the target ratio)"
+    )
+    print(
+        "every acknowledged event stored"
+        if not lost
+        else f"LOST {lost:,} acknowledged events (graceful stop)"
+    )

@@ -60,8 +60,9 @@ class ServerProcess:
         assert self.process is not None
         return self.process.pid
 
-    def start(self, timeout: float = 60.0) -> None:
-        """Launch and wait until /readyz answers."""
+    def start(self, timeout: float = 60.0, ready_path: str = "/readyz") -> None:
+        """Launch and wait until `ready_path` answers 200 (/healthz: up even while a store
+        it depends on is away)."""
         env = {
             **os.environ,
             "FOOTFALL_DATA_DIR": str(self.data_dir),
@@ -79,7 +80,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early; see {self.data_dir / 'server.log'}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}{ready_path}", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

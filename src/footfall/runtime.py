@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,13 @@ from footfall.store.records import EventRecord, SessionRecord
 from footfall.store.spool import Spool
 
 log = logging.getLogger("footfall")
+
+# At start-up, the ids of events stored this recently are loaded (at most this many), so a
+# client resending a request it got no answer for is not counted twice after a restart.
+RESEND_WINDOW = timedelta(minutes=5)
+STORED_IDS_LOADED = 50_000
+SPOOLED_IDS_LOADED = 200_000  # the newest ids of an earlier run's spool
+REPLAY_GRACE_S = 15.0  # a graceful stop waits this long for a replay under way
 
 
 def load_secret_key(settings: Settings) -> str:
@@ -100,6 +108,7 @@ class Runtime:
     spool: Spool | None = None
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _replay: asyncio.Task[None] | None = None
     _last_event: dict[int, datetime] = field(default_factory=dict)
 
     def _note_event(self, event: EventRecord) -> None:
@@ -206,6 +215,9 @@ class Runtime:
             spool=spool,
         )
         pipeline.listeners.append(runtime._note_event)
+        if spool is not None:
+            pipeline.hold = True  # records reach the buffer once spooled (ingest/asgi.py)
+            spool.on_pressure = buffer.wake
         broadcast.subscribe("sites", runtime._on_sites_message)
         await broadcast.start()
         await runtime.reload_sites()
@@ -221,29 +233,41 @@ class Runtime:
         return runtime
 
     async def _resume(self, background: bool) -> None:
-        """After a restart: resume the visits in progress and replay what an earlier run
-        spooled but the store never confirmed (first, before any new batch is written)."""
-        spooled: list[SessionRecord] = []
+        """After a restart: resume the visits in progress, remember the ids of recent events
+        (a client resending after the restart is not counted twice), and replay what an
+        earlier run spooled but the store never confirmed (first, before any new batch)."""
+        spooled = _Spooled()
         spool = self.spool
         if spool is not None:
             spool.start()
             if spool.recovered:
                 self.buffer.ready.clear()
-                spooled = await asyncio.to_thread(_spooled_sessions, spool)
+                spooled = await asyncio.to_thread(_read_spooled, spool)
+        now = self.clock()
+        since = now - timedelta(seconds=self.settings.session_timeout_s)
+        recent = self.pipeline.recent_ids
+        try:
+            # Resends come within minutes; the spooled events (read above) matter most.
+            stored_ids = await asyncio.to_thread(
+                self.store.recent_event_ids, now - RESEND_WINDOW, STORED_IDS_LOADED
+            )
+        except Exception as exc:
+            log.warning("event store unavailable at start (%s): recent ids not loaded", exc)
+            stored_ids = []
+        recent.remember(stored_ids)
+        recent.remember(spooled.event_ids)
         if self.pipeline.shared is None:
-            now = self.clock()
-            since = now - timedelta(seconds=self.settings.session_timeout_s)
             try:
                 stored = await asyncio.to_thread(self.store.live_sessions, since)
             except Exception as exc:
                 log.warning("event store unavailable at start (%s): visits resume later", exc)
                 stored = []
-            resumed = self.sessionizer.restore([*stored, *spooled], now)
+            resumed = self.sessionizer.restore([*stored, *spooled.sessions], now)
             if resumed:
                 log.info("resumed %d visits in progress", resumed)
         if spool is not None and spool.recovered:
             if background:
-                self._spawn("replay", self._replay_spool)
+                self._replay = self._spawn("replay", self._replay_spool)
             else:
                 await self._replay_spool()
 
@@ -271,6 +295,16 @@ class Runtime:
 
     async def stop(self) -> None:
         """Stop loops, write every buffered event and close the stores."""
+        replay = self._replay
+        if replay is not None and not replay.done():
+            # Let a replay that is under way finish (the store is up, most likely), rather
+            # than leave it all for the next start.
+            try:
+                await asyncio.wait_for(asyncio.shield(replay), REPLAY_GRACE_S)
+            except TimeoutError:
+                log.warning("stopping before the spool of the earlier run was replayed: kept")
+            except Exception:
+                log.exception("spool replay failed")
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -306,8 +340,12 @@ class Runtime:
             rows = await all_sites(session)
         self.sites.replace_all(SiteInfo(s.id, s.domain, s.timezone) for s in rows)
 
-    def _spawn(self, name: str, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        self._tasks.append(asyncio.create_task(loop(), name=f"footfall-{name}"))
+    def _spawn(
+        self, name: str, loop: Callable[[], Coroutine[Any, Any, None]]
+    ) -> asyncio.Task[None]:
+        task = asyncio.create_task(loop(), name=f"footfall-{name}")
+        self._tasks.append(task)
+        return task
 
     async def _every(self, seconds: float, action: Callable[[], Awaitable[None]]) -> None:
         while True:
@@ -355,5 +393,20 @@ def report_fields(report: BuildReport) -> tuple[int, int, int]:
     return report.built, report.dropped, report.pending
 
 
-def _spooled_sessions(spool: Spool) -> list[SessionRecord]:
-    return [visit for _, entries in spool.read_recovered() for e in entries for visit in e.sessions]
+@dataclass
+class _Spooled:
+    """What the spool segments of an earlier run hold, for resuming."""
+
+    sessions: list[SessionRecord] = field(default_factory=list)
+    event_ids: deque[tuple[int, int]] = field(
+        default_factory=lambda: deque(maxlen=SPOOLED_IDS_LOADED)
+    )
+
+
+def _read_spooled(spool: Spool) -> _Spooled:
+    found = _Spooled()
+    for _, entries in spool.read_recovered():
+        for entry in entries:
+            found.sessions.extend(entry.sessions)
+            found.event_ids.extend((event.site_id, event.event_id) for event in entry.events)
+    return found

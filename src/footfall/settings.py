@@ -6,7 +6,7 @@ import ipaddress
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """All knobs of one Footfall process; profiles are chosen here, never in code."""
 
     model_config = SettingsConfigDict(
-        env_prefix="FOOTFALL_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="FOOTFALL_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
     )
 
     host: str = "127.0.0.1"
@@ -46,15 +50,20 @@ class Settings(BaseSettings):
     # The write-ahead spool: accepted events are on disk before the 202 (store/spool.py).
     spool: bool = True
     spool_max_mb: int = Field(default=1024, ge=1)
+    # FOOTFALL_SPOOL_DIR: where the spool lives (default: data_dir/spool), e.g. a fast local
+    # disk of its own; each worker writes to its own subdirectory.
+    spool_root: Path | None = Field(
+        default=None, validation_alias=AliasChoices("spool_root", "footfall_spool_dir")
+    )
     spool_sync: bool = True  # fsync each group commit; off only for throwaway data
     worker_id: int = Field(default=0, ge=0)  # set by `footfall serve --workers N`
 
     geoip_city_db: Path | None = None
 
-    @field_validator("data_dir")
+    @field_validator("data_dir", "spool_root")
     @classmethod
-    def _expand_data_dir(cls, value: Path) -> Path:
-        return value.expanduser()
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[Network, ...]:
@@ -77,7 +86,8 @@ class Settings(BaseSettings):
     @property
     def spool_dir(self) -> Path:
         """This process's spool directory (one per worker: a spool has a single writer)."""
-        return self.data_dir / "spool" / f"worker-{self.worker_id}"
+        root = self.spool_root if self.spool_root is not None else self.data_dir / "spool"
+        return root / f"worker-{self.worker_id}"
 
     @property
     def public_url(self) -> str:

@@ -66,7 +66,7 @@ async def test_sealed_segments_are_deleted_once_released(tmp_path: Path) -> None
     spool = Spool(tmp_path, max_bytes=10**6)
     spool.start()
     await spool.append([event(1)], [])
-    sealed = spool.seal()
+    sealed = await spool.seal()
     await spool.append([event(2)], [])
     spool.release(sealed)
     await spool.append([event(3)], [])  # the writer has handled the release by now
@@ -107,7 +107,7 @@ async def test_a_full_spool_refuses_until_released(tmp_path: Path) -> None:
         await spool.append([event(1, url="https://example.com/" + "x" * 200)], [])
     with pytest.raises(SpoolFull):
         spool.append([event(2)], [])
-    spool.release(spool.seal())
+    spool.release(await spool.seal())
     assert not spool.is_full
     await spool.append([event(3)], [])
     spool.close()
@@ -132,4 +132,35 @@ async def test_a_failing_disk_fails_the_append(tmp_path: Path) -> None:
         await spool.append([event(2)], [])
     with pytest.raises(SpoolBroken):
         spool.append([event(3)], [])  # and it stays refused: nothing is acknowledged
+    spool.close()
+
+
+async def test_entries_are_applied_in_order_before_their_seal_completes(tmp_path: Path) -> None:
+    spool = Spool(tmp_path, max_bytes=10**6)
+    spool.start()
+    applied: list[int] = []
+    futures = [spool.append([event(i)], [], apply=lambda i=i: applied.append(i)) for i in range(5)]
+    sealed = spool.seal()  # queued behind the five entries, before any was written
+    later = spool.append([event(5)], [], apply=lambda: applied.append(5))
+    assert await sealed == 1
+    # Whoever waits for the seal finds every earlier entry applied (in the buffer).
+    assert applied[:5] == [0, 1, 2, 3, 4]
+    await asyncio.gather(*futures, later)
+    assert applied == [0, 1, 2, 3, 4, 5]
+    spool.close()
+
+
+async def test_a_refused_entry_is_not_applied_and_frees_its_bytes(tmp_path: Path) -> None:
+    spool = Spool(tmp_path, max_bytes=10**6)
+    spool.start()
+    applied: list[int] = []
+    await spool.append([event(1)], [], apply=lambda: applied.append(1))
+    held = spool.size
+    writable, spool._fd = spool._fd, os.open(os.devnull, os.O_RDONLY)
+    os.close(writable)
+    with pytest.raises(SpoolBroken):
+        await spool.append([event(2)], [], apply=lambda: applied.append(2))
+    assert applied == [1]
+    assert spool.size == held  # the refused entry's bytes are not counted
+    assert spool.refused == 1
     spool.close()

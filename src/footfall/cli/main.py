@@ -205,11 +205,18 @@ def bench_ingest(
     ] = None,
     seconds: Annotated[float, typer.Option(help="Length of each load phase")] = 10.0,
     connections: Annotated[int, typer.Option(help="Concurrent keep-alive connections")] = 64,
+    durable: Annotated[
+        bool,
+        typer.Option(
+            "--durable", help="Batches of 10 with the write-ahead spool on and off, and the ratio"
+        ),
+    ] = False,
+    rounds: Annotated[int, typer.Option(min=1, help="Rounds of on/off phases (--durable)")] = 3,
 ) -> None:
-    """HTTP ingest load on loopback: single events and batches of 10."""
+    """HTTP ingest load on loopback: single events and batches of 10 (or the spool's cost)."""
     from bench.ingest import main as run
 
-    run(url=url, seconds=seconds, connections=connections)
+    run(url=url, seconds=seconds, connections=connections, durable=durable, rounds=rounds)
 
 
 @bench_app.command("query")

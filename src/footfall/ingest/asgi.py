@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import partial
 from typing import Any
 
 from footfall.api.client_ip import client_ip
@@ -90,6 +91,7 @@ class IngestFastPath:
         runtime = self.runtime()
         spool = runtime.spool
         if runtime.buffer.is_full or (spool is not None and spool.is_full):
+            runtime.buffer.wake()
             raise ServiceUnavailable(
                 "Storage is falling behind; retry shortly", headers={"Retry-After": "5"}
             )
@@ -114,15 +116,24 @@ class IngestFastPath:
 
 
 async def _make_durable(runtime: Any, outcome: Outcome) -> None:
-    """Acknowledge only what is on disk: wait for the request's spool entry to be synced."""
+    """Acknowledge only what is on disk: the request's records reach the buffer when their
+    spool entry is synced (the spool applies them, in order), and the 202 follows."""
     spool = runtime.spool
+    pipeline = runtime.pipeline
     if spool is None or not outcome.records:
+        pipeline.commit(outcome)
         return
     try:
-        await spool.append(outcome.records, runtime.pipeline.visits_of(outcome.records))
+        await spool.append(
+            outcome.records,
+            pipeline.visits_of(outcome.records),
+            apply=partial(pipeline.commit, outcome),
+        )
     except (SpoolFull, SpoolBroken) as exc:
-        # Processed but not on disk: the client retries (events with an id are not doubled).
-        log.error("spool refused a request: %s", exc)
+        # Processed but not on disk: nothing is stored, and the client's retry counts.
+        pipeline.withdraw(outcome)
+        runtime.buffer.wake()  # draining the spool frees its disk
+        log.warning("spool refused a request: %s", exc)
         raise ServiceUnavailable(
             "Cannot store events safely right now; retry shortly", headers={"Retry-After": "5"}
         ) from exc

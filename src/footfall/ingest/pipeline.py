@@ -11,7 +11,7 @@ import logging
 import os
 import random
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -165,13 +165,15 @@ ENRICHMENT_STEPS: tuple[tuple[str, Step], ...] = (
 
 
 class RecentIds:
-    """Remembers recent client event ids so a resent event is counted once."""
+    """Remembers the stored ids of recent client-identified events, so a resent event is
+    counted once. Seeded at start-up from the store and the spool (Runtime), so a client that
+    resends after a crash or a restart is recognized too."""
 
     def __init__(self, capacity: int = 200_000) -> None:
         self.capacity = capacity
-        self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
+        self._seen: OrderedDict[tuple[int, int], None] = OrderedDict()
 
-    def seen_before(self, site_id: int, event_id: str) -> bool:
+    def seen_before(self, site_id: int, event_id: int) -> bool:
         """True when this id came before; otherwise remember it."""
         key = (site_id, event_id)
         if key in self._seen:
@@ -181,6 +183,22 @@ class RecentIds:
         if len(self._seen) > self.capacity:
             self._seen.popitem(last=False)
         return False
+
+    def remember(self, keys: Iterable[tuple[int, int]]) -> None:
+        """(site, event id) pairs already stored or spooled, oldest first."""
+        seen = self._seen
+        for key in keys:
+            seen[key] = None
+            seen.move_to_end(key)
+        while len(seen) > self.capacity:
+            seen.popitem(last=False)
+
+    def forget(self, site_id: int, event_id: int) -> None:
+        """The event was refused after all: a resend is new."""
+        self._seen.pop((site_id, event_id), None)
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 @dataclass(slots=True)
@@ -213,6 +231,9 @@ class IngestPipeline:
         self.sink = sink
         self.protocol = protocol
         self.recent_ids = RecentIds()
+        # With a write-ahead spool, records reach the sink (and listeners) only once they are
+        # on disk: the caller spools `outcome.records`, then calls `commit` (or `withdraw`).
+        self.hold = False
         self.listeners: list[Callable[[EventRecord], None]] = []
         self.steps = ENRICHMENT_STEPS
         self._memo: tuple[Client, int, int, bytes | None] | None = None
@@ -294,9 +315,10 @@ class IngestPipeline:
         self, incoming: IncomingEvent, client: Client, site: SiteInfo
     ) -> EventRecord | str:
         """The stored record, or why the event was dropped."""
-        if incoming.event_id and self.recent_ids.seen_before(site.id, incoming.event_id):
+        event_id = _event_id(site.id, incoming.event_id)
+        if incoming.event_id and self.recent_ids.seen_before(site.id, event_id):
             return "duplicate"
-        record = _new_record(incoming, client, site, self.protocol)
+        record = _new_record(incoming, client, site, self.protocol, event_id)
         draft = Draft(incoming=incoming, client=client, site=site, record=record)
         for _name, step in self.steps:
             reason = step(draft, self.enrichers)
@@ -311,10 +333,27 @@ class IngestPipeline:
             previous_id = visitor_hash(previous_salt, site.id, client.ip, client.user_agent)
         if not self.sessionizer.assign(record, previous_id):
             return "no_session"
+        if not self.hold:
+            self._deliver(record)
+        return record
+
+    def _deliver(self, record: EventRecord) -> None:
         self.sink.add(record)
         for listener in self.listeners:
             listener(record)
-        return record
+
+    def commit(self, outcome: Outcome) -> None:
+        """The request's records are safe (spooled): hand them to the buffer."""
+        if self.hold:
+            for record in outcome.records:
+                self._deliver(record)
+
+    def withdraw(self, outcome: Outcome) -> None:
+        """The request was refused after processing (its records could not be spooled): they
+        are not stored, and resending them must not count as a duplicate. The visits they
+        touched keep their progress (a visit's counters may run ahead of its stored events)."""
+        for record in outcome.records:
+            self.recent_ids.forget(record.site_id, record.event_id)
 
     def visits_of(self, records: list[EventRecord]) -> list[SessionRecord]:
         """The visits these records belong to, as they are now (for the spool)."""
@@ -329,14 +368,14 @@ class IngestPipeline:
 
 
 def _new_record(
-    incoming: IncomingEvent, client: Client, site: SiteInfo, protocol: str
+    incoming: IncomingEvent, client: Client, site: SiteInfo, protocol: str, event_id: int
 ) -> EventRecord:
     # Only non-default fields go through the constructor: keyword handling is the cost.
     record = EventRecord(
         site_id=site.id,
         ts=client.now,
         name=incoming.name,
-        event_id=_event_id(site.id, incoming.event_id),
+        event_id=event_id,
         props_keys=list(incoming.props),
         props_values=list(incoming.props.values()),
         scroll_depth=incoming.scroll_depth,

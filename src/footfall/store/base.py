@@ -38,6 +38,11 @@ class EventStore(Protocol):
         """The stored visits whose last event is at or after `since` (to resume them)."""
         ...
 
+    def recent_event_ids(self, since: datetime, limit: int) -> list[tuple[int, int]]:
+        """(site id, event id) of the latest `limit` events at or after `since`, oldest first
+        (to recognize a resent event after a restart)."""
+        ...
+
     def query(
         self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
     ) -> list[tuple[Any, ...]]:

@@ -1,8 +1,10 @@
 """Holds processed events and flushes them to the store in columnar batches.
 
-A flush happens every `interval_s`, as soon as `max_events` are waiting, and on close. When the
-store is unreachable the batch is kept for the next attempt; with a spool (store/spool.py) the
-batch is also on disk, and its spool segments are released only once the store has it.
+A flush happens every `interval_s`, as soon as `max_events` are waiting, when woken (the spool
+needs its disk space back), and on close. When the store is unreachable the batch is kept for
+the next attempt, and retried through the store's idempotent replay (the failed write may have
+been half done); with a spool (store/spool.py) the batch is also on disk, and its spool
+segments are released only once the store has it.
 
 A batch the store rejects for its content (not for being unreachable) is split in halves until
 the offending records are found; they go to a dead-letter file with the reason and the rest is
@@ -60,6 +62,11 @@ class EventBuffer:
         self._lock = asyncio.Lock()
         self._closed = False
         self._writing = 0  # events of the batch being written
+        # Set when a write failed: the store may hold part of the batch (ClickHouse takes
+        # events and visits in separate inserts, and a lost answer can hide a success), so the
+        # retry goes through the idempotent replay path.
+        self._uncertain = False
+        self._sealed: int | None = None  # the last sealed spool segment, not released yet
         self.flushed_events = 0
         self.failed_flushes = 0
         self.last_flush_s = 0.0
@@ -74,6 +81,10 @@ class EventBuffer:
         """Whether the buffer should refuse more events (the store is falling behind)."""
         return self.pending >= self.max_pending
 
+    def wake(self) -> None:
+        """Flush now rather than at the next tick (the spool needs its space back)."""
+        self._wake.set()
+
     def add(self, event: EventRecord) -> None:
         """Queue one processed event."""
         self._events.append(event)
@@ -83,20 +94,29 @@ class EventBuffer:
     async def flush(self) -> int:
         """Write everything waiting now; returns the number of events written."""
         async with self._lock:
+            if self.spool is not None and self.spool.unsealed:
+                # Once the seal is settled, every entry spooled before it has been applied
+                # (its events added here) or refused: the batch taken below holds them all.
+                self._sealed = await self.spool.seal()
             events, self._events = self._events, []
             for change in self._take_sessions():
                 self._queue_change(change)
             if not events and not self._pending:
+                self._release_sealed()
                 return 0
             changes = [change for chain in self._pending.values() for change in chain]
-            # Everything spooled so far is in this batch (or was written before).
-            sealed = self.spool.seal() if self.spool is not None else None
             started = time.perf_counter()
             self._writing = len(events)
             try:
-                await self._write(events, changes)
+                if self._uncertain:
+                    await self.write_isolating(
+                        self.store.replay, events, [change.current for change in changes]
+                    )
+                else:
+                    await self._write(events, changes)
             except Exception as exc:
                 # Events go back in front; changed visits stay pending for the next attempt.
+                self._uncertain = True
                 self.failed_flushes += 1
                 log.warning(
                     "event store unavailable (%s); %d events kept for retry", exc, len(events)
@@ -106,11 +126,17 @@ class EventBuffer:
             finally:
                 self._writing = 0
             self._pending = {}
-            if sealed is not None and self.spool is not None:
-                self.spool.release(sealed)
+            self._uncertain = False
+            self._release_sealed()
             self.last_flush_s = time.perf_counter() - started
             self.flushed_events += len(events)
             return len(events)
+
+    def _release_sealed(self) -> None:
+        """The store has everything spooled up to the last seal: delete those segments."""
+        if self._sealed is not None and self.spool is not None:
+            self.spool.release(self._sealed)
+        self._sealed = None
 
     async def _write(self, events: list[EventRecord], changes: list[SessionChange]) -> None:
         """Write a batch; isolate records the store rejects (raises only when unavailable)."""

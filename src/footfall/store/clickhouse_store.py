@@ -104,8 +104,14 @@ class ClickHouseEventStore:
             # Events and visits of a visitor share a shard: subqueries may stay local.
             self._read_settings["distributed_product_mode"] = "local"
             self._write_settings["insert_distributed_sync"] = 1
-        self._create_schema()
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
         self._writer = self._client()
+        try:
+            self._ensure_schema()
+        except StoreUnavailable as exc:
+            # Start anyway: ingestion spools until ClickHouse answers (readiness says 503).
+            log.warning("ClickHouse unavailable at start (%s); schema checked on first use", exc)
 
     # -- connections ----------------------------------------------------------------------
 
@@ -123,8 +129,22 @@ class ClickHouseEventStore:
             settings={"strings_as_bytes": False},
         )
 
+    def _ensure_schema(self) -> None:
+        """Create the database and tables once ClickHouse answers."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            try:
+                self._create_schema()
+            except (OSError, EOFError, NetworkError, SocketTimeoutError) as exc:
+                raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            self._schema_ready = True
+
     @contextmanager
     def _reader(self) -> Iterator[Client]:
+        self._ensure_schema()
         try:
             client = self._pool.get_nowait()
         except queue.Empty:
@@ -204,6 +224,7 @@ class ClickHouseEventStore:
 
     def write(self, events: Sequence[EventRecord], changes: Sequence[SessionChange]) -> None:
         """Insert events, then visit rows (cancel of the previous state + the new state)."""
+        self._ensure_schema()
         with self._write_lock:
             try:
                 if events:
@@ -274,6 +295,15 @@ class ClickHouseEventStore:
             if key not in found or session.version > found[key].version:
                 found[key] = session
         return found
+
+    def recent_event_ids(self, since: datetime, limit: int) -> list[tuple[int, int]]:
+        """(site id, event id) of the latest `limit` events at or after `since`, oldest first."""
+        rows = self.query(
+            "SELECT site_id, event_id FROM (SELECT site_id, event_id, ts FROM events "
+            "WHERE ts >= %(since)s ORDER BY ts DESC LIMIT %(limit)s) ORDER BY ts",
+            {"since": since.astimezone(UTC).replace(tzinfo=None), "limit": limit},
+        )
+        return [(int(site), int(event)) for site, event in rows]
 
     def live_sessions(self, since: datetime) -> list[SessionRecord]:
         """Stored visits whose last event is at or after `since` (the version in effect; visits

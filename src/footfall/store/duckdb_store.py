@@ -161,6 +161,15 @@ class DuckDBEventStore:
                 _reraise(exc)
             self._note_touched(events, newest)
 
+    def recent_event_ids(self, since: datetime, limit: int) -> list[tuple[int, int]]:
+        """(site id, event id) of the latest `limit` events at or after `since`, oldest first."""
+        rows = self.query(
+            "SELECT site_id, event_id FROM (SELECT site_id, event_id, ts FROM events "
+            "WHERE ts >= $since ORDER BY ts DESC LIMIT $limit) ORDER BY ts",
+            {"since": _naive_utc(since), "limit": limit},
+        )
+        return [(int(site), int(event)) for site, event in rows]
+
     def live_sessions(self, since: datetime) -> list[SessionRecord]:
         """Stored visits whose last event is at or after `since`."""
         columns = ", ".join(f'"{name}"' for name in SESSION_RECORD_COLUMNS)

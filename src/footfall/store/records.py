@@ -8,8 +8,9 @@ from decimal import Decimal
 import msgspec
 
 
-class EventRecord(msgspec.Struct, kw_only=True):
-    """One enriched, sessionized event, ready for the event store."""
+class EventRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One enriched, sessionized event, ready for the event store (encoded without its
+    default fields: most are empty, and the spool encodes every accepted event)."""
 
     site_id: int
     ts: datetime
@@ -53,7 +54,7 @@ class EventRecord(msgspec.Struct, kw_only=True):
     protocol: str = "footfall"
 
 
-class SessionRecord(msgspec.Struct, kw_only=True):
+class SessionRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The current state of one visit; rewritten in the store whenever it changes."""
 
     site_id: int

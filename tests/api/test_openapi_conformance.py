@@ -88,6 +88,8 @@ def account(migrated_template: Path) -> Iterator[Account]:
             )
         yield Account(app, token, int(body["user"]["id"]), site_id)
     asgi.shutdown_lifespans()
+    # The module keeps the app; drop its stopped runtime so the stores go before the process.
+    app.state.runtime = None
     shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 

@@ -261,6 +261,22 @@ async def test_refused_floods_do_not_reach_the_store(limited: Harness) -> None:
     assert body["results"][0]["metrics"] == [5]
 
 
+async def test_a_flood_of_invalid_bodies_runs_dry_too(limited: Harness) -> None:
+    h = limited
+    statuses = [
+        (
+            await h.client.post(
+                "/api/event",
+                content=b"{not json",
+                headers={"X-Forwarded-For": IP_DE, "Content-Type": "application/json"},
+            )
+        ).status_code
+        for _ in range(7)
+    ]
+    assert statuses == [400] * 5 + [429] * 2
+    assert (await h.send(PAGEVIEW, ip=IP_US)).status_code == 202
+
+
 @pytest.mark.embedded_only
 async def test_loopback_clients_are_exempt_by_default(settings: Settings, clock: FakeClock) -> None:
     tight = settings.model_copy(update={"rate_limit_ip_events_s": 0.05, "rate_limit_ip_burst": 1})

@@ -219,9 +219,7 @@ def test_trickled_body_is_cut_off_with_a_408(server: ServerProcess) -> None:
 def test_silent_connections_are_closed(server: ServerProcess) -> None:
     with connect(server) as sock:
         sock.settimeout(20)  # bounded: the deadline is 1.5 s
-        reply = read_reply(sock)
-        assert reply.status == 408
-        assert closed_by_server(sock)
+        assert sock.recv(100) == b""  # closed, without a response to a request never sent
 
 
 def test_other_clients_are_served_while_slow_ones_hang(
@@ -242,7 +240,7 @@ def test_other_clients_are_served_while_slow_ones_hang(
                 assert response.status_code == 202, response.text
         for sock in slow:
             sock.settimeout(20)
-            assert read_reply(sock).status == 408
+            assert read_reply(sock).status == 408  # they had begun a request
     finally:
         for sock in slow:
             sock.close()

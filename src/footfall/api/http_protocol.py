@@ -4,7 +4,8 @@ uvicorn times out idle keep-alive connections, but not a client that opens a con
 sends nothing, nor one that trickles its headers or body a byte at a time ("slowloris"): each
 such client holds a connection and its buffers for as long as it likes. Here every request must
 arrive completely (headers and body) within `request_timeout_s` of its first byte (or of the
-connection opening); a client that is too slow gets a 408 and the connection is closed.
+connection opening); a client that is too slow gets a 408 and the connection is closed (a
+connection that never sends anything is closed without one).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        self._started = False  # some bytes of a request have arrived
         self._headers_done = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -48,6 +50,7 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         """A new request's first byte: its clock starts (if the connection's is not running)."""
         super().on_message_begin()
+        self._started = True
         self._headers_done = False
         if self._deadline is None:
             self._arm()
@@ -60,6 +63,7 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         """The whole request arrived in time."""
         self._disarm()
+        self._started = False
         super().on_message_complete()
 
     def handle_websocket_upgrade(self) -> None:
@@ -80,6 +84,11 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
         self._deadline = None
         transport = self.transport
         if transport is None or transport.is_closing():
+            return
+        if not self._started:
+            # Not a byte of a request: close quietly (a 408 here could be read as the answer
+            # to a request a client sends on this connection just as it closes).
+            transport.close()
             return
         cycle = self.cycle if self._headers_done else None
         if cycle is None or not cycle.response_started:

@@ -18,6 +18,7 @@ from footfall.errors import (
     RateLimited,
     ServiceUnavailable,
     UnsupportedMediaType,
+    ValidationFailed,
 )
 from footfall.ingest.encoding import content_coding, decode_content
 from footfall.ingest.flood import retry_after_header
@@ -107,15 +108,22 @@ class IngestFastPath:
         user_agent = headers.get(b"user-agent", b"").decode("latin-1")
         client = Client(ip=ip, user_agent=user_agent, now=runtime.clock())
         outcome = Outcome()
-        data = decode_json(raw)
-        if scope["path"] == "/api/event":
-            events = [parse_event(data)]
-            await _admit(runtime, ip, events)
+        single = scope["path"] == "/api/event"
+        rejected: list[dict[str, Any]] = []
+        try:
+            data = decode_json(raw)
+            if single:
+                events = [parse_event(data)]
+            else:
+                events, rejected = parse_batch(data)
+        except ValidationFailed:
+            await _admit(runtime, ip, [])  # a flood of invalid bodies runs dry too
+            raise
+        await _admit(runtime, ip, events)
+        if single:
             await runtime.pipeline.process_request(events, client, outcome)
             await _make_durable(runtime, outcome)
             return 202, _single_body(outcome), _dropped_header(outcome)
-        events, rejected = parse_batch(data)
-        await _admit(runtime, ip, events)
         await runtime.pipeline.process_request(events, client, outcome)
         await _make_durable(runtime, outcome)
         return 202, _batch_body(outcome, rejected), _dropped_header(outcome, rejected)
@@ -131,7 +139,8 @@ async def _admit(runtime: Any, ip: str, events: list[IncomingEvent]) -> None:
     for event in events:
         for site in resolve(event.domain):
             per_site[site.id] = per_site.get(site.id, 0) + 1
-    denial = await flood.check(ip, len(events), per_site)
+    # Every request costs its address at least one token, valid events or not.
+    denial = await flood.check(ip, max(1, len(events)), per_site)
     if denial is None:
         return
     wait = retry_after_header(denial.retry_after)

@@ -14,6 +14,7 @@ from footfall import __version__
 from footfall.accounts.router import router as auth_router
 from footfall.api.errors import install_error_handlers
 from footfall.api.health import router as health_router
+from footfall.api.openapi_doc import document_errors
 from footfall.api.static import router as static_router
 from footfall.ingest.asgi import IngestFastPath
 from footfall.ingest.openapi import ingestion_paths
@@ -33,11 +34,14 @@ class FootfallApp(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         """The generated schema plus the ingestion endpoints served outside the router."""
+        if self.openapi_schema is not None:
+            return self.openapi_schema
         schema = super().openapi()
         paths = schema.setdefault("paths", {})
         for path, item in ingestion_paths().items():
             paths.setdefault(path, item)
-        return schema
+        self.openapi_schema = document_errors(schema)
+        return self.openapi_schema
 
 
 def create_app(

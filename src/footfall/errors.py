@@ -90,6 +90,20 @@ class UnsupportedMediaType(ApiError):
     code = "unsupported_media_type"
 
 
+class RequestTimeout(ApiError):
+    """The client took too long to send its request."""
+
+    status = 408
+    code = "request_timeout"
+
+
+class RateLimited(ApiError):
+    """Too many requests from one source; retry after the Retry-After header's seconds."""
+
+    status = 429
+    code = "rate_limited"
+
+
 class ServiceUnavailable(ApiError):
     """A backing store cannot take the request right now."""
 

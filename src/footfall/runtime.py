@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from footfall.accounts.service import TokenSettings
 from footfall.db.engine import make_engine, make_session_factory
 from footfall.db.migrate import upgrade_to_head_async
+from footfall.enrich.datacenters import datacenter_ranges
 from footfall.enrich.geo import GeoLocator
 from footfall.identity.salts import SaltStore
 from footfall.identity.sessions import Sessionizer
 from footfall.identity.shared_sessions import SharedSessions
+from footfall.ingest.flood import FloodControl, Limit
 from footfall.ingest.pipeline import Enrichers, IngestPipeline
 from footfall.query.dialect import dialect_for
 from footfall.query.engine import QueryEngine
@@ -69,6 +71,28 @@ def _redis_client(url: str) -> Any:
     return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2, health_check_interval=30)
 
 
+def flood_control(settings: Settings, secret_key: str, redis: Any) -> FloodControl | None:
+    """Ingestion rate limits from the settings (in Redis when there is one); None when off."""
+    if not settings.rate_limit:
+        return None
+
+    def limit(rate: float, burst: int) -> Limit | None:
+        return Limit(rate, burst) if rate > 0 else None
+
+    ip_limit = limit(settings.rate_limit_ip_events_s, settings.rate_limit_ip_burst)
+    site_limit = limit(settings.rate_limit_site_events_s, settings.rate_limit_site_burst)
+    if ip_limit is None and site_limit is None:
+        return None
+    return FloodControl(
+        ip_limit=ip_limit,
+        site_limit=site_limit,
+        exempt=settings.rate_limit_exempt_networks,
+        secret=secret_key.encode(),
+        redis=redis,
+        prefix=settings.redis_prefix,
+    )
+
+
 def open_event_store(settings: Settings) -> EventStore:
     """ClickHouse when FOOTFALL_CLICKHOUSE_URL is set, else DuckDB in the data dir (blocking)."""
     if settings.clickhouse_url:
@@ -106,6 +130,7 @@ class Runtime:
     redis: Any
     broadcast: Broadcast
     spool: Spool | None = None
+    flood: FloodControl | None = None
     clock: Callable[[], datetime] = utcnow
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _replay: asyncio.Task[None] | None = None
@@ -176,7 +201,14 @@ class Runtime:
         )
         pipeline = IngestPipeline(
             sites=sites,
-            enrichers=Enrichers(geo=GeoLocator(settings.geoip_city_db)),
+            enrichers=Enrichers(
+                geo=GeoLocator(settings.geoip_city_db),
+                datacenters=(
+                    datacenter_ranges(settings.datacenter_ranges_file)
+                    if settings.drop_datacenter_traffic
+                    else None
+                ),
+            ),
             salts=salts,
             sessionizer=sessionizer,
             sink=buffer,
@@ -190,9 +222,10 @@ class Runtime:
                 else None
             ),
         )
+        secret_key = load_secret_key(settings)
         runtime = cls(
             settings=settings,
-            secret_key=load_secret_key(settings),
+            secret_key=secret_key,
             engine=engine,
             db=db,
             store=store,
@@ -213,6 +246,7 @@ class Runtime:
             redis=redis,
             broadcast=broadcast,
             spool=spool,
+            flood=flood_control(settings, secret_key, redis),
         )
         pipeline.listeners.append(runtime._note_event)
         if spool is not None:

@@ -60,6 +60,20 @@ class Settings(BaseSettings):
 
     geoip_city_db: Path | None = None
 
+    # Hostile clients (README, "Ingestion API"). A request's headers and body must arrive
+    # within client_timeout_s of its first byte (slow clients are cut off with a 408).
+    client_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    # Flood control: events per second (and burst) per client address and per site; 0: none.
+    rate_limit: bool = True
+    rate_limit_ip_events_s: float = Field(default=200.0, ge=0)
+    rate_limit_ip_burst: int = Field(default=2_000, ge=1)
+    rate_limit_site_events_s: float = Field(default=50_000.0, ge=0)
+    rate_limit_site_burst: int = Field(default=200_000, ge=1)
+    # Client addresses the per-address limit does not apply to (local load tests, monitors).
+    rate_limit_exempt: str = "127.0.0.0/8,::1/128"
+    drop_datacenter_traffic: bool = True
+    datacenter_ranges_file: Path | None = None  # more CIDR blocks, added to the shipped list
+
     @field_validator("data_dir", "spool_root")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
@@ -68,8 +82,12 @@ class Settings(BaseSettings):
     @cached_property
     def trusted_proxy_networks(self) -> tuple[Network, ...]:
         """The parsed FOOTFALL_TRUSTED_PROXIES list."""
-        items = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
-        return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+        return _networks(self.trusted_proxies)
+
+    @cached_property
+    def rate_limit_exempt_networks(self) -> tuple[Network, ...]:
+        """The parsed FOOTFALL_RATE_LIMIT_EXEMPT list."""
+        return _networks(self.rate_limit_exempt)
 
     @property
     def metadata_url(self) -> str:
@@ -96,6 +114,11 @@ class Settings(BaseSettings):
             return self.base_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
+
+
+def _networks(text: str) -> tuple[Network, ...]:
+    items = [part.strip() for part in text.split(",") if part.strip()]
+    return tuple(ipaddress.ip_network(item, strict=False) for item in items)
 
 
 def _async_driver_url(url: str) -> str:

@@ -24,6 +24,7 @@ from footfall.store.spool import Spool, SpoolFull
 from tests.conftest import ScaleOut
 from tests.faults.support import (
     DOMAIN,
+    UNTHROTTLED,
     LoadProcess,
     server_errors,
     stored_in_clickhouse,
@@ -186,7 +187,7 @@ def test_embedded_server_on_a_full_spool_disk(
         "FOOTFALL_FLUSH_INTERVAL_S": "60",
         "FOOTFALL_FLUSH_MAX_EVENTS": "1000000",
     }
-    server = ServerProcess(data_dir, env=env)
+    server = ServerProcess(data_dir, env={**env, **UNTHROTTLED})
     server.start()
     cleanup.append(server.stop)
     site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)
@@ -246,7 +247,7 @@ def test_scaleout_server_fills_its_spool_disk_while_clickhouse_is_down(
         "FOOTFALL_REDIS_URL": scaleout.redis.url,
         "FOOTFALL_REDIS_PREFIX": f"diskfull{scaleout.counter[0]}",
     }
-    server = ServerProcess(data_dir, env=env)
+    server = ServerProcess(data_dir, env={**env, **UNTHROTTLED})
     server.start()
     cleanup.append(server.stop)
     site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)

@@ -28,6 +28,7 @@ from bench.server import ServerProcess, ensure_site, sign_in
 from tests.conftest import ScaleOut
 from tests.faults.support import (
     DOMAIN,
+    UNTHROTTLED,
     LoadProcess,
     Verdict,
     server_errors,
@@ -102,7 +103,7 @@ def check(result: Verdict, summary: dict[str, object], log: Path) -> None:
 def test_kill9_embedded(tmp_path: Path, cleanup: list[Callable[[], object]]) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    server = ServerProcess(data_dir, env=SERVER_ENV)
+    server = ServerProcess(data_dir, env={**SERVER_ENV, **UNTHROTTLED})
     server.start()
     cleanup.append(server.stop)
     site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)
@@ -133,7 +134,7 @@ def test_kill9_scaleout(
         "FOOTFALL_REDIS_URL": scaleout.redis.url,
         "FOOTFALL_REDIS_PREFIX": f"kill{scaleout.counter[0]}",
     }
-    server = ServerProcess(data_dir, env=env)
+    server = ServerProcess(data_dir, env={**env, **UNTHROTTLED})
     server.start()
     cleanup.append(server.stop)
     site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)

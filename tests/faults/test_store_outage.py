@@ -27,6 +27,7 @@ from bench.server import ServerProcess, ensure_site, sign_in
 from tests.conftest import ScaleOut
 from tests.faults.support import (
     DOMAIN,
+    UNTHROTTLED,
     LoadProcess,
     server_errors,
     stored_in_clickhouse,
@@ -84,7 +85,7 @@ def test_clickhouse_stopped_and_started_under_load(
         "FOOTFALL_FLUSH_INTERVAL_S": "0.2",  # inserts are running when ClickHouse is killed
         "FOOTFALL_SPOOL_MAX_MB": "2",
     }
-    server = ServerProcess(data_dir, env=env)
+    server = ServerProcess(data_dir, env={**env, **UNTHROTTLED})
     server.start()
     cleanup.append(server.stop)
     site_id = ensure_site(server.url, sign_in(server.url), DOMAIN)

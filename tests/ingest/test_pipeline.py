@@ -52,6 +52,7 @@ def send(
 def test_steps_are_named_and_ordered() -> None:
     assert [name for name, _ in ENRICHMENT_STEPS] == [
         "bot filter",
+        "datacenter filter",
         "page url",
         "spam referrer filter",
         "user agent",

@@ -149,7 +149,7 @@ async def test_member_removal_rules(harness: Harness) -> None:
     ).status_code == 204
     # The last owner stays.
     last = await harness.client.delete(f"{base}/members/{owner_id}", headers=harness.auth(owner))
-    assert last.status_code == 400
+    assert last.status_code == 409
     assert last.json()["error"]["code"] == "last_owner"
     unknown = await harness.client.post(
         f"{base}/members", json={"email": "nobody@example.com"}, headers=harness.auth(owner)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from footfall.accounts.models import User
 from footfall.accounts.tokens import verify_access_token
+from footfall.api.openapi_doc import BEARER, OPTIONAL_BEARER
 from footfall.errors import Unauthorized
 from footfall.runtime import Runtime
 
@@ -21,6 +23,8 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+# A row id in a path: 64-bit, as SQLite and PostgreSQL store them (larger ones are a 400).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 async def get_db(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
@@ -41,7 +45,16 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def current_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User:
+# Declared for the OpenAPI document only (bearer_token reads the header and answers the 401s).
+_bearer = HTTPBearer(scheme_name=BEARER, auto_error=False, description="An access token")
+_optional_bearer = HTTPBearer(scheme_name=OPTIONAL_BEARER, auto_error=False)
+Documented = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+DocumentedOptional = Annotated[HTTPAuthorizationCredentials | None, Security(_optional_bearer)]
+
+
+async def current_user(
+    request: Request, runtime: RuntimeDep, db: DbDep, _: Documented = None
+) -> User:
     """The active user the bearer token belongs to, or 401."""
     claims = verify_access_token(runtime.secret_key, bearer_token(request))
     user = await db.get(User, claims.user_id)
@@ -53,7 +66,9 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User
 UserDep = Annotated[User, Depends(current_user)]
 
 
-async def optional_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User | None:
+async def optional_user(
+    request: Request, runtime: RuntimeDep, db: DbDep, _: DocumentedOptional = None
+) -> User | None:
     """The signed-in user, or None without an Authorization header (bad tokens still 401)."""
     if "authorization" not in request.headers:
         return None

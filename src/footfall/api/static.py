@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from footfall.errors import NotFound
+from footfall.api.methods import allowed_methods
+from footfall.errors import ApiError, NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 APP_DIR = STATIC_DIR / "app"
@@ -91,9 +92,17 @@ async def start_page() -> HTMLResponse:
 
 
 @router.get("/{path:path}")
-async def app_route(path: str) -> Response:
+async def app_route(path: str, request: Request) -> Response:
     """Client-side routes of the dashboard, and files at the top of the build folder."""
     if path.startswith(SERVER_PREFIXES):
+        methods = allowed_methods(request)
+        if methods:  # an API path, just not for GET
+            raise ApiError(
+                "Method not allowed",
+                status=405,
+                code="method_not_allowed",
+                headers={"Allow": ", ".join(methods)},
+            )
         raise NotFound("Not found")
     top = (APP_DIR / path).resolve()
     if "/" not in path and top.is_file() and top.is_relative_to(APP_DIR):

@@ -66,6 +66,7 @@ def serve(
 def _serve_one(settings: Settings, fd: int | None) -> None:
     import uvicorn
 
+    from footfall.api.http_protocol import deadline_protocol
     from footfall.app import create_app
 
     uvicorn.run(
@@ -74,7 +75,8 @@ def _serve_one(settings: Settings, fd: int | None) -> None:
         port=settings.port,
         fd=fd,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a deadline for each request to arrive (slow clients get a 408).
+        http=deadline_protocol(settings.client_timeout_s),
         # Access logs would write visitor IP addresses to disk; Footfall never stores them.
         access_log=False,
         log_level=settings.log_level,

@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from footfall.demo import profile
+from footfall.enrich.datacenters import is_datacenter
 from footfall.enrich.geo import GeoLocator
 from footfall.ingest.payload import Element, IncomingEvent, Revenue
 
@@ -80,6 +81,8 @@ def country_ip_pool(
             rng.randint(1, 254),
         )
         ip = ".".join(map(str, octets))
+        if is_datacenter(ip):  # the server drops those: real visitors come from elsewhere
+            continue
         country = locator.locate(ip).country
         if country in missing:
             pool[country].append(ip)

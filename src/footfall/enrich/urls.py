@@ -27,6 +27,11 @@ class PageUrl:
     paid_click: bool = False
 
 
+def _printable(text: str) -> str:
+    """Percent-encoded NUL bytes decode to NUL characters, which no report should show."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 @lru_cache(maxsize=8192)
 def parse_page_url(url: str, *, hash_mode: bool = False) -> PageUrl | None:
     """The parts of an absolute http(s) URL, or None when it has no usable host."""
@@ -41,7 +46,7 @@ def parse_page_url(url: str, *, hash_mode: bool = False) -> PageUrl | None:
     path = unquote(parts.path or "/", errors="replace") or "/"
     if hash_mode and parts.fragment:
         path = f"{path}#{unquote(parts.fragment, errors='replace')}"
-    path = path[:MAX_PATH]
+    path = _printable(path[:MAX_PATH])
     tags: dict[str, str] = {}
     paid = False
     if parts.query:
@@ -50,7 +55,7 @@ def parse_page_url(url: str, *, hash_mode: bool = False) -> PageUrl | None:
             if lowered in PAID_CLICK_IDS:
                 paid = True
             elif lowered.startswith("utm_") or lowered in ("ref", "source"):
-                tags.setdefault(lowered, value.strip()[:MAX_TAG])
+                tags.setdefault(lowered, _printable(value.strip()[:MAX_TAG]))
     return PageUrl(
         hostname=hostname,
         pathname=path,

@@ -16,12 +16,17 @@ from footfall.api.client_ip import client_ip
 from footfall.errors import (
     ApiError,
     PayloadTooLarge,
+    RateLimited,
     ServiceUnavailable,
     UnsupportedMediaType,
+    ValidationFailed,
 )
+from footfall.ingest.encoding import content_coding, decode_content
+from footfall.ingest.flood import retry_after_header
 from footfall.ingest.payload import (
     MAX_BATCH_BODY,
     MAX_EVENT_BODY,
+    IncomingEvent,
     decode_json,
     parse_batch,
     parse_event,
@@ -41,7 +46,7 @@ INGEST_PATHS = {"/api/event": MAX_EVENT_BODY, "/api/events": MAX_BATCH_BODY}
 CORS_HEADERS: list[tuple[bytes, bytes]] = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"POST, OPTIONS"),
-    (b"access-control-allow-headers", b"Content-Type"),
+    (b"access-control-allow-headers", b"Content-Type, Content-Encoding"),
     (b"access-control-max-age", b"86400"),
 ]
 _JSON = (b"content-type", b"application/json")
@@ -87,7 +92,8 @@ class IngestFastPath:
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         limit = INGEST_PATHS[scope["path"]]
         headers = _headers(scope)
-        raw = await _read_body(receive, headers, limit)
+        coding = content_coding(headers.get(b"content-encoding"))
+        raw = decode_content(await _read_body(receive, headers, limit), coding, limit)
         runtime = self.runtime()
         spool = runtime.spool
         if runtime.buffer.is_full or (spool is not None and spool.is_full):
@@ -104,15 +110,44 @@ class IngestFastPath:
         user_agent = headers.get(b"user-agent", b"").decode("latin-1")
         client = Client(ip=ip, user_agent=user_agent, now=runtime.clock())
         outcome = Outcome()
-        data = decode_json(raw)
-        if scope["path"] == "/api/event":
-            await runtime.pipeline.process_request([parse_event(data)], client, outcome)
+        single = scope["path"] == "/api/event"
+        rejected: list[dict[str, Any]] = []
+        try:
+            data = decode_json(raw)
+            if single:
+                events = [parse_event(data)]
+            else:
+                events, rejected = parse_batch(data)
+        except ValidationFailed:
+            await _admit(runtime, ip, [])  # a flood of invalid bodies runs dry too
+            raise
+        await _admit(runtime, ip, events)
+        if single:
+            await runtime.pipeline.process_request(events, client, outcome)
             await _make_durable(runtime, outcome)
             return 202, _single_body(outcome), _dropped_header(outcome)
-        events, rejected = parse_batch(data)
         await runtime.pipeline.process_request(events, client, outcome)
         await _make_durable(runtime, outcome)
         return 202, _batch_body(outcome, rejected), _dropped_header(outcome, rejected)
+
+
+async def _admit(runtime: Any, ip: str, events: list[IncomingEvent]) -> None:
+    """Flood control: a 429 when the client's address or a site it names sent too much."""
+    flood = runtime.flood
+    if flood is None:
+        return
+    per_site: dict[int, int] = {}
+    resolve = runtime.sites.resolve
+    for event in events:
+        for site in resolve(event.domain):
+            per_site[site.id] = per_site.get(site.id, 0) + 1
+    # Every request costs its address at least one token, valid events or not.
+    denial = await flood.check(ip, max(1, len(events)), per_site)
+    if denial is None:
+        return
+    wait = retry_after_header(denial.retry_after)
+    source = "from your address" if denial.source == "ip" else "for this site"
+    raise RateLimited(f"Too many events {source}; retry in {wait} s", headers={"Retry-After": wait})
 
 
 async def _make_durable(runtime: Any, outcome: Outcome) -> None:
@@ -156,25 +191,24 @@ def _headers(scope: Scope) -> dict[bytes, bytes]:
 
 async def _read_body(receive: Receive, headers: dict[bytes, bytes], limit: int) -> bytes:
     """The body, refusing more than `limit` bytes before reading them all."""
+    # Errors before the whole body is read close the connection: the rest is never read.
+    close = {"Connection": "close"}
     declared = headers.get(b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"Body is larger than {limit} bytes")
-    encoding = headers.get(b"content-encoding", b"identity").strip().lower()
-    if encoding not in (b"", b"identity"):
-        raise UnsupportedMediaType("Compressed bodies are not accepted")
+        raise PayloadTooLarge(f"Body is larger than {limit} bytes", headers=close)
     content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     if content_type not in (b"", b"application/json", b"text/plain"):
-        raise UnsupportedMediaType("Send JSON as application/json or text/plain")
+        raise UnsupportedMediaType("Send JSON as application/json or text/plain", headers=close)
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise ApiError("Client disconnected", status=400, code="disconnected")
+            raise ApiError("Client disconnected", status=400, code="disconnected", headers=close)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"Body is larger than {limit} bytes")
+            raise PayloadTooLarge(f"Body is larger than {limit} bytes", headers=close)
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)

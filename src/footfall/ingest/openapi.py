@@ -7,13 +7,40 @@ from typing import Any
 from footfall.ingest.payload import (
     MAX_BATCH_EVENTS,
     MAX_DOMAIN,
+    MAX_ENGAGED_MS,
     MAX_EVENT_ID,
     MAX_NAME,
+    MAX_PROP_KEY,
+    MAX_PROP_VALUE,
     MAX_PROPS,
     MAX_REFERRER,
     MAX_URL,
 )
 
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional field: null means "not given" for every one of them."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+# 0 and 1 are read as false and true (Plausible's trackers send them).
+_FLAG = {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}]}
+_PROPS_OBJECT = {
+    "type": "object",
+    "maxProperties": MAX_PROPS,
+    "propertyNames": {"minLength": 1, "maxLength": MAX_PROP_KEY},
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string", "maxLength": MAX_PROP_VALUE},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+        ]
+    },
+}
+
+# What the validator (ingest/payload.py) accepts; it also rejects, with a 400 naming the field,
+# text that is not valid Unicode or holds NUL characters, and URLs without a host.
 EVENT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "One event. Long keys and the short keys of Plausible-style trackers "
@@ -22,6 +49,7 @@ EVENT_SCHEMA: dict[str, Any] = {
     "properties": {
         "name": {
             "type": "string",
+            "minLength": 1,
             "maxLength": MAX_NAME,
             "description": "pageview, engagement, or a custom event name (short key n)",
             "example": "pageview",
@@ -29,72 +57,68 @@ EVENT_SCHEMA: dict[str, Any] = {
         "url": {
             "type": "string",
             "maxLength": MAX_URL,
-            "description": "Absolute page URL (u)",
+            "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]?://",
+            "description": "Absolute http(s) page URL (u)",
             "example": "https://example.com/pricing?utm_source=newsletter",
         },
         "domain": {
             "type": "string",
+            "minLength": 1,
             "maxLength": MAX_DOMAIN,
             "description": "The site's domain as registered; comma-separated to send to "
             "several sites (d)",
             "example": "example.com",
         },
-        "referrer": {"type": ["string", "null"], "maxLength": MAX_REFERRER, "description": "(r)"},
-        "props": {
-            "type": "object",
-            "maxProperties": MAX_PROPS,
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
-            "description": "Custom properties (p); a JSON-encoded string is accepted too",
+        "referrer": _nullable({"type": "string", "maxLength": MAX_REFERRER})
+        | {"description": "(r)"},
+        "props": _nullable({"anyOf": [_PROPS_OBJECT, {"type": "string"}]})
+        | {"description": "Custom properties (p); a JSON-encoded object string is accepted too"},
+        "revenue": _nullable(
+            {
+                "type": "object",
+                "required": ["amount", "currency"],
+                "properties": {
+                    "amount": {"type": ["number", "string"]},
+                    "currency": {
+                        "type": "string",
+                        "pattern": "^[A-Za-z]{3}$",
+                        "description": "ISO 4217 code",
+                    },
+                },
+            }
+        )
+        | {"description": "Purchase amount ($); |amount| below 10^12"},
+        "interactive": _nullable(_FLAG)
+        | {
+            "description": "false for events that must not count as interaction for the "
+            "bounce rate (i)"
         },
-        "revenue": {
-            "type": "object",
-            "required": ["amount", "currency"],
-            "properties": {
-                "amount": {"type": ["number", "string"]},
-                "currency": {"type": "string", "minLength": 3, "maxLength": 3},
-            },
-            "description": "Purchase amount ($)",
-        },
-        "interactive": {
-            "type": "boolean",
-            "description": "false for events that must not "
-            "count as interaction for the bounce rate (i)",
-        },
-        "scroll_depth": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 100,
-            "description": "Max scroll depth in % (sd, engagement events)",
-        },
-        "engaged_ms": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "Engaged milliseconds since the last report (e)",
-        },
-        "element": {
-            "type": "object",
-            "description": "Clicked element (el)",
-            "properties": {
-                "tag": {"type": "string"},
-                "text": {"type": "string"},
-                "selector": {"type": "string"},
-                "href": {"type": "string"},
-            },
-        },
-        "id": {
-            "type": "string",
-            "maxLength": MAX_EVENT_ID,
-            "description": "Client event id; a repeated id is counted once",
-        },
-        "screen_width": {"type": "integer", "description": "Window width in px (w)"},
-        "hash": {"type": "boolean", "description": "Keep the URL fragment in the page path (h)"},
+        "scroll_depth": _nullable({"type": "number", "minimum": 0, "maximum": 1000})
+        | {"description": "Max scroll depth in % (sd, engagement events); over 100 counts as 100"},
+        "engaged_ms": _nullable({"type": "number", "minimum": 0, "maximum": MAX_ENGAGED_MS})
+        | {"description": "Engaged milliseconds since the last report (e)"},
+        "element": _nullable(
+            {
+                "type": "object",
+                "properties": {
+                    key: _nullable({"type": "string"})
+                    for key in ("tag", "text", "selector", "href")
+                },
+            }
+        )
+        | {"description": "Clicked element (el); long texts are cut"},
+        "id": _nullable({"type": "string", "maxLength": MAX_EVENT_ID})
+        | {"description": "Client event id; a repeated id is counted once"},
+        "screen_width": _nullable({"type": "number", "minimum": 0, "maximum": 100_000})
+        | {"description": "Window width in px (w)"},
+        "hash": _nullable(_FLAG) | {"description": "Keep the URL fragment in the page path (h)"},
     },
 }
 
 _DROPPED = {
     "X-Footfall-Dropped": {
-        "description": "Why events were not recorded: unknown_site, bot, spam_referrer, "
-        "duplicate, no_session (comma-separated in batches)",
+        "description": "Why events were not recorded: unknown_site, bot, datacenter, "
+        "spam_referrer, duplicate, no_session (comma-separated in batches)",
         "schema": {"type": "string"},
     }
 }
@@ -104,8 +128,18 @@ _ERRORS = {
         "description": "Invalid body; error.field names the problem (in a batch: only "
         "when no event is valid)"
     },
-    "413": {"description": "Body too large"},
-    "415": {"description": "Content type is neither JSON nor text/plain"},
+    "413": {
+        "description": "Body too large: over 32 KB (one event) or 512 KB (a batch), before or "
+        "after decompression"
+    },
+    "415": {
+        "description": "Content type is neither JSON nor text/plain, or Content-Encoding is "
+        "not gzip, deflate or identity"
+    },
+    "429": {
+        "description": "Too many events from this address or for this site; retry after "
+        "Retry-After seconds"
+    },
     "503": {"description": "Storage is falling behind; retry after Retry-After seconds"},
 }
 

@@ -7,6 +7,7 @@ Every rejection names the offending field, prefixed with the array index in a ba
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -34,6 +35,11 @@ MAX_REVENUE = Decimal("1e12")
 ELEMENT_LIMITS = {"tag": 32, "text": 200, "selector": 500, "href": 2_000}
 
 _decoder = msgspec.json.Decoder()
+# A \uD800-\uDFFF escape not followed by its partner's escape.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 @dataclass(slots=True)
@@ -81,8 +87,15 @@ def decode_json(body: bytes) -> Any:
         return _decoder.decode(body)
     except UnicodeDecodeError as exc:
         raise ValidationFailed("Body is not valid UTF-8", code="invalid_json") from exc
+    except RecursionError as exc:
+        raise ValidationFailed("JSON is nested too deeply", code="invalid_json") from exc
     except msgspec.DecodeError as exc:
-        raise ValidationFailed(f"Malformed JSON: {exc}", code="invalid_json") from exc
+        if _LONE_SURROGATE.search(body):
+            # msgspec's own words for these ("input data was truncated") mislead.
+            message = "JSON holds a \\u escape of a lone UTF-16 surrogate (not valid Unicode)"
+        else:
+            message = f"Malformed JSON: {exc}"
+        raise ValidationFailed(message, code="invalid_json") from exc
 
 
 def parse_event(data: Any, prefix: str = "") -> IncomingEvent:
@@ -263,7 +276,10 @@ def _props(value: Any, where: str) -> dict[str, str]:
         return {}
     if isinstance(value, str):
         # Plausible's legacy trackers send props as a JSON-encoded string.
-        value = decode_json(value.encode("utf-8", "surrogatepass"))
+        try:
+            value = decode_json(value.encode("utf-8", "surrogatepass"))
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"props: {exc.message}", field=where) from exc
     if not isinstance(value, dict):
         raise ValidationFailed("props must be an object of strings", field=where)
     if len(value) > MAX_PROPS:

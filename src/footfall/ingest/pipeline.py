@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from footfall.enrich.bots import is_bot
 from footfall.enrich.channel import channel_for
+from footfall.enrich.datacenters import AddressRanges
 from footfall.enrich.geo import GeoLocator
 from footfall.enrich.referrer import classify_referrer, is_spam_referrer, source_from_utm
 from footfall.enrich.urls import PageUrl, parse_page_url
@@ -69,6 +70,7 @@ class Enrichers:
     """The lookups enrichment steps may use."""
 
     geo: GeoLocator
+    datacenters: AddressRanges | None = None  # None: datacenter traffic is kept
 
 
 Step = Callable[[Draft, Enrichers], str | None]
@@ -77,6 +79,12 @@ Step = Callable[[Draft, Enrichers], str | None]
 def reject_bots(draft: Draft, _: Enrichers) -> str | None:
     """Drop crawlers, monitors and headless browsers."""
     return "bot" if is_bot(draft.client.user_agent) else None
+
+
+def reject_datacenters(draft: Draft, enrichers: Enrichers) -> str | None:
+    """Drop traffic from cloud and hosting networks (servers, not visitors)."""
+    ranges = enrichers.datacenters
+    return "datacenter" if ranges is not None and ranges.contains(draft.client.ip) else None
 
 
 def read_page_url(draft: Draft, _: Enrichers) -> str | None:
@@ -155,6 +163,7 @@ def assign_channel(draft: Draft, _: Enrichers) -> str | None:
 
 ENRICHMENT_STEPS: tuple[tuple[str, Step], ...] = (
     ("bot filter", reject_bots),
+    ("datacenter filter", reject_datacenters),
     ("page url", read_page_url),
     ("spam referrer filter", reject_spam_referrers),
     ("user agent", read_user_agent),

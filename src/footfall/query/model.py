@@ -35,6 +35,7 @@ MAX_FILTER_VALUES = 100
 MAX_FILTER_VALUE_LENGTH = 2_000
 MAX_REGEX_LENGTH = 256
 MAX_LIMIT = 10_000
+MAX_ROW_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL can hold
 MAX_OFFSET = 1_000_000
 
 LEAF_OPERATORS = ("is", "is_not", "contains", "contains_not", "matches", "matches_not")
@@ -45,8 +46,10 @@ CompareMode = Literal["previous_period", "year_over_year"]
 class QueryRequest(BaseModel):
     """Body of POST /api/v1/query."""
 
+    # strict: 5.0 or "5" is not a limit, "true" not a boolean (what the schema says).
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -62,7 +65,7 @@ class QueryRequest(BaseModel):
         },
     )
 
-    site_id: int = Field(ge=1)
+    site_id: int = Field(ge=1, le=MAX_ROW_ID)
     metrics: list[str] = Field(min_length=1)
     dimensions: list[str] = Field(default_factory=list)
     filters: list[Any] = Field(

@@ -6,7 +6,7 @@ import asyncio
 
 from fastapi import APIRouter, Response, status
 
-from footfall.api.deps import DbDep, RuntimeDep, UserDep
+from footfall.api.deps import DbDep, RowId, RuntimeDep, UserDep
 from footfall.runtime import Runtime
 from footfall.sites import service
 from footfall.sites.models import Role, Site
@@ -67,7 +67,7 @@ async def list_sites(user: UserDep, runtime: RuntimeDep, db: DbDep) -> list[Site
 
 
 @router.get("/{site_id}", response_model=SiteOut)
-async def get_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteOut:
+async def get_site(site_id: RowId, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteOut:
     """One site."""
     site, role = await service.site_for_member(db, user, site_id)
     return _site_out(runtime, site, role)
@@ -75,7 +75,7 @@ async def get_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) 
 
 @router.patch("/{site_id}", response_model=SiteOut)
 async def update_site(
-    site_id: int, body: SiteUpdate, user: UserDep, runtime: RuntimeDep, db: DbDep
+    site_id: RowId, body: SiteUpdate, user: UserDep, runtime: RuntimeDep, db: DbDep
 ) -> SiteOut:
     """Change a site's domain, name or timezone (owners and admins)."""
     site, role = await service.site_for_member(db, user, site_id, manage=True)
@@ -94,7 +94,7 @@ async def update_site(
 
 
 @router.delete("/{site_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> Response:
+async def delete_site(site_id: RowId, user: UserDep, runtime: RuntimeDep, db: DbDep) -> Response:
     """Delete a site and all its data (owners and admins)."""
     site, _ = await service.site_for_member(db, user, site_id, manage=True)
     await service.delete_site(db, site)
@@ -105,7 +105,7 @@ async def delete_site(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDe
 
 
 @router.get("/{site_id}/status", response_model=SiteStatus)
-async def site_status(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteStatus:
+async def site_status(site_id: RowId, user: UserDep, runtime: RuntimeDep, db: DbDep) -> SiteStatus:
     """Whether the site has sent events yet, and when it last did (the install check)."""
     await service.site_for_member(db, user, site_id)
     last = await runtime.last_event_at(site_id)
@@ -113,7 +113,7 @@ async def site_status(site_id: int, user: UserDep, runtime: RuntimeDep, db: DbDe
 
 
 @router.get("/{site_id}/members", response_model=list[MemberOut])
-async def list_members(site_id: int, user: UserDep, db: DbDep) -> list[MemberOut]:
+async def list_members(site_id: RowId, user: UserDep, db: DbDep) -> list[MemberOut]:
     """Everyone with access to the site."""
     await service.site_for_member(db, user, site_id)
     return [
@@ -129,7 +129,7 @@ async def list_members(site_id: int, user: UserDep, db: DbDep) -> list[MemberOut
 
 
 @router.post("/{site_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut)
-async def add_member(site_id: int, body: MemberAdd, user: UserDep, db: DbDep) -> MemberOut:
+async def add_member(site_id: RowId, body: MemberAdd, user: UserDep, db: DbDep) -> MemberOut:
     """Give an existing user a role on the site (owners and admins)."""
     site, role = await service.site_for_member(db, user, site_id, manage=True)
     membership, member = await service.add_member(db, site, role, email=body.email, role=body.role)
@@ -144,7 +144,7 @@ async def add_member(site_id: int, body: MemberAdd, user: UserDep, db: DbDep) ->
 
 
 @router.delete("/{site_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_member(site_id: int, user_id: int, user: UserDep, db: DbDep) -> Response:
+async def remove_member(site_id: RowId, user_id: RowId, user: UserDep, db: DbDep) -> Response:
     """Remove a member (managers remove others; anyone may leave)."""
     site, role = await service.site_for_member(db, user, site_id)
     await service.remove_member(db, site, user, role, user_id)
@@ -165,7 +165,7 @@ async def list_public_sites(db: DbDep) -> list[PublicSiteOut]:
 
 
 @public_router.get("/{site_id}", response_model=PublicSiteOut)
-async def get_public_site(site_id: int, db: DbDep) -> PublicSiteOut:
+async def get_public_site(site_id: RowId, db: DbDep) -> PublicSiteOut:
     """A public site's name and timezone, for its read-only dashboard (no sign-in)."""
     site = await service.public_site(db, site_id)
     return PublicSiteOut(id=site.id, domain=site.domain, name=site.name, timezone=site.timezone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from footfall.sites.models import Role
 
@@ -18,7 +18,7 @@ class SiteCreate(BaseModel):
     name: str | None = Field(default=None, max_length=100)
     timezone: str = Field(default="UTC", max_length=64, examples=["Europe/Berlin"])
     allowed_origins: list[str] = Field(default_factory=list, max_length=20)
-    public: bool = False
+    public: StrictBool = False
 
 
 class SiteUpdate(BaseModel):
@@ -30,7 +30,7 @@ class SiteUpdate(BaseModel):
     name: str | None = Field(default=None, max_length=100)
     timezone: str | None = Field(default=None, max_length=64)
     allowed_origins: list[str] | None = Field(default=None, max_length=20)
-    public: bool | None = None
+    public: StrictBool | None = None
 
 
 class SiteOut(BaseModel):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from footfall.accounts.emails import normalize_email
 from footfall.accounts.models import User
-from footfall.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from footfall.errors import Conflict, Forbidden, NotFound
 from footfall.sites.domains import check_timezone, normalize_domain, normalize_origins
 from footfall.sites.models import Membership, Role, Site
 
@@ -176,7 +176,7 @@ async def _ensure_other_owner(db: AsyncSession, site_id: int, user_id: int) -> N
         )
     )
     if not others:
-        raise ValidationFailed("A site needs at least one owner", field="role", code="last_owner")
+        raise Conflict("A site needs at least one owner", field="role", code="last_owner")
 
 
 async def public_site(db: AsyncSession, site_id: int) -> Site:
